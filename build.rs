@@ -1,0 +1,257 @@
+//! Compiles the taxonomy data files (`src/taxonomy/data/*.toml`) into Rust
+//! statics, so the wasm carries no TOML parser and a malformed rule fails the
+//! build with its file named instead of failing in a user's browser.
+//!
+//! Checks made here: every id in `categories.txt` has its file and no file is
+//! unlisted; required texts are present; every pattern expands and compiles;
+//! a rule with risk `good` carries its own summary (the category headline
+//! describes the risky case); each category has at least four "must flag" and
+//! four "must not flag" examples.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+#[path = "src/taxonomy/dsl.rs"]
+#[allow(dead_code)]
+mod dsl;
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CategoryFile {
+    id: String,
+    group: String,
+    title: String,
+    summary: String,
+    explanation: String,
+    #[serde(default)]
+    actions: Vec<String>,
+    weight: u8,
+    triggers: Vec<String>,
+    #[serde(default)]
+    unless: Option<String>,
+    regulations: Vec<RegulationFile>,
+    rules: Vec<RuleFile>,
+    must_flag: Vec<ExampleFile>,
+    must_not_flag: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegulationFile {
+    law: String,
+    reference: String,
+    jurisdictions: Vec<String>,
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    risk: String,
+    pattern: String,
+    #[serde(default)]
+    also: Option<String>,
+    #[serde(default)]
+    unless: Option<String>,
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    confidence: Option<f32>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExampleFile {
+    text: String,
+    risk: String,
+}
+
+const RISKS: [&str; 4] = ["good", "neutral", "caution", "bad"];
+const GROUPS: [&str; 2] = ["terms", "privacy"];
+
+fn main() {
+    let dir = Path::new("src/taxonomy");
+    println!("cargo:rerun-if-changed=src/taxonomy/categories.txt");
+    println!("cargo:rerun-if-changed=src/taxonomy/data");
+    println!("cargo:rerun-if-changed=src/taxonomy/dsl.rs");
+    if let Err(e) = run(dir) {
+        // A build script reports through its exit status; the message names the file.
+        eprintln!("taxonomy error: {e}");
+        println!("cargo:warning=taxonomy error: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run(dir: &Path) -> Result<(), String> {
+    let list = std::fs::read_to_string(dir.join("categories.txt"))
+        .map_err(|e| format!("src/taxonomy/categories.txt: {e}"))?;
+    let ids: Vec<&str> = list
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    let data = dir.join("data");
+    let mut on_disk = Vec::new();
+    for entry in std::fs::read_dir(&data).map_err(|e| format!("{}: {e}", data.display()))? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(stem) = name.strip_suffix(".toml") {
+            println!("cargo:rerun-if-changed=src/taxonomy/data/{name}");
+            on_disk.push(stem.to_string());
+        }
+    }
+    for stem in &on_disk {
+        if !ids.contains(&stem.as_str()) {
+            return Err(format!("src/taxonomy/data/{stem}.toml is not listed in categories.txt"));
+        }
+    }
+    if ids.len() > 64 {
+        return Err("more than 64 categories: the classifier keeps them in a u64 mask".into());
+    }
+
+    let mut cats = String::from("/// Every category, in the order of `categories.txt`.\npub static CATEGORIES: &[Category] = &[\n");
+    let mut examples = String::from("/// Every example sentence of every category file.\npub static EXAMPLES: &[Example] = &[\n");
+    for (index, id) in ids.iter().enumerate() {
+        let path = data.join(format!("{id}.toml"));
+        let shown = format!("src/taxonomy/data/{id}.toml");
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{shown}: {e}"))?;
+        let file: CategoryFile = toml::from_str(&text).map_err(|e| format!("{shown}: {e}"))?;
+        check(&file, id).map_err(|e| format!("{shown}: {e}"))?;
+        emit_category(&mut cats, &file).map_err(|e| format!("{shown}: {e}"))?;
+        for ex in &file.must_flag {
+            writeln!(
+                examples,
+                "    Example {{ category: {index}, text: {:?}, risk: Some({}) }},",
+                ex.text,
+                risk_variant(&ex.risk)
+            )
+            .map_err(|e| e.to_string())?;
+        }
+        for text in &file.must_not_flag {
+            writeln!(examples, "    Example {{ category: {index}, text: {text:?}, risk: None }},")
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    cats.push_str("];\n");
+    examples.push_str("];\n");
+    let out = std::env::var("OUT_DIR").map_err(|e| e.to_string())?;
+    std::fs::write(Path::new(&out).join("taxonomy.rs"), cats + &examples)
+        .map_err(|e| e.to_string())
+}
+
+fn check(f: &CategoryFile, id: &str) -> Result<(), String> {
+    if f.id != id {
+        return Err(format!("id {:?} does not match the file name", f.id));
+    }
+    if !GROUPS.contains(&f.group.as_str()) {
+        return Err(format!("group {:?} is not one of {GROUPS:?}", f.group));
+    }
+    for (name, value) in [("title", &f.title), ("summary", &f.summary), ("explanation", &f.explanation)] {
+        if value.trim().is_empty() {
+            return Err(format!("{name} is empty"));
+        }
+    }
+    if !(1..=3).contains(&f.weight) {
+        return Err(format!("weight {} is not 1, 2 or 3", f.weight));
+    }
+    if f.triggers.is_empty() {
+        return Err("no triggers".into());
+    }
+    for t in &f.triggers {
+        if t.is_empty() || t.chars().any(|c| c.is_ascii_uppercase()) {
+            return Err(format!("trigger {t:?} must be non-empty lower-case text"));
+        }
+    }
+    if f.regulations.is_empty() {
+        return Err("no regulations".into());
+    }
+    if f.rules.is_empty() {
+        return Err("no rules".into());
+    }
+    for r in &f.rules {
+        if !RISKS.contains(&r.risk.as_str()) {
+            return Err(format!("risk {:?} is not one of {RISKS:?}", r.risk));
+        }
+        if r.risk == "good" && r.summary.is_none() {
+            return Err(format!("rule {:?} has risk good but no summary of its own", r.pattern));
+        }
+        if let Some(c) = r.confidence {
+            if !(0.0..=1.0).contains(&c) {
+                return Err(format!("confidence {c} is outside 0..1"));
+            }
+        }
+    }
+    for ex in &f.must_flag {
+        if !RISKS.contains(&ex.risk.as_str()) {
+            return Err(format!("example risk {:?} is not one of {RISKS:?}", ex.risk));
+        }
+    }
+    if f.must_flag.len() < 4 || f.must_not_flag.len() < 4 {
+        return Err("needs at least 4 must_flag and 4 must_not_flag examples".into());
+    }
+    Ok(())
+}
+
+fn compiled(pattern: &str) -> Result<String, String> {
+    let re = dsl::expand(pattern)?;
+    regex::bytes::Regex::new(&re).map_err(|e| format!("pattern {pattern:?}: {e}"))?;
+    Ok(re)
+}
+
+fn opt_compiled(p: &Option<String>) -> Result<String, String> {
+    Ok(match p {
+        Some(p) => format!("Some({:?})", compiled(p)?),
+        None => "None".into(),
+    })
+}
+
+fn risk_variant(r: &str) -> &'static str {
+    match r {
+        "good" => "Risk::Good",
+        "neutral" => "Risk::Neutral",
+        "caution" => "Risk::Caution",
+        _ => "Risk::Bad",
+    }
+}
+
+fn emit_category(out: &mut String, f: &CategoryFile) -> Result<(), String> {
+    let group = if f.group == "terms" { "Group::Terms" } else { "Group::Privacy" };
+    let mut regs = String::new();
+    for r in &f.regulations {
+        write!(
+            regs,
+            "Regulation {{ law: {:?}, reference: {:?}, jurisdictions: &{:?}, note: {:?} }}, ",
+            r.law, r.reference, r.jurisdictions, r.note
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    let mut rules = String::new();
+    for r in &f.rules {
+        write!(
+            rules,
+            "Rule {{ risk: {}, pattern: {:?}, also: {}, unless: {}, summary: {:?}, confidence: {:?} }}, ",
+            risk_variant(&r.risk),
+            compiled(&r.pattern)?,
+            opt_compiled(&r.also)?,
+            opt_compiled(&r.unless)?,
+            r.summary,
+            r.confidence.unwrap_or(0.8),
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    writeln!(
+        out,
+        "    Category {{ id: {:?}, group: {group}, title: {:?}, summary: {:?}, explanation: {:?}, \
+         actions: &{:?}, weight: {}, triggers: &{:?}, unless: {}, regulations: &[{regs}], rules: &[{rules}] }},",
+        f.id,
+        f.title,
+        f.summary,
+        f.explanation.trim(),
+        f.actions,
+        f.weight,
+        f.triggers,
+        opt_compiled(&f.unless)?,
+    )
+    .map_err(|e| e.to_string())
+}

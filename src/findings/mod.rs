@@ -1,0 +1,108 @@
+//! Stage 3 of the pipeline: segments → findings.
+//!
+//! A [`Finding`] says that one clause of the document belongs to a category
+//! of the taxonomy, how risky it is for the reader, and where it is, in both
+//! UTF-8 bytes (for Rust) and UTF-16 code units (for the browser's DOM).
+
+pub mod classifier;
+
+use serde::Serialize;
+
+/// How a clause affects the reader. Ordered from best to worst, so `max()`
+/// over findings gives the most serious one.
+///
+/// For the eight UNFAIR-ToS categories the levels follow CLAUDETTE: a fair
+/// clause is `Neutral`, a potentially unfair one `Caution`, a clearly unfair
+/// one `Bad`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Risk {
+    /// Protects the reader, e.g. "we do not sell your personal information".
+    Good,
+    /// Worth knowing, neither good nor bad.
+    Neutral,
+    /// Potentially unfair or intrusive; read it.
+    Caution,
+    /// Clearly against the reader's interest.
+    Bad,
+}
+
+impl Risk {
+    /// All levels, best first.
+    pub const ALL: [Risk; 4] = [Risk::Good, Risk::Neutral, Risk::Caution, Risk::Bad];
+
+    /// The lower-case name used in JSON and by the extension.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::Good => "good",
+            Risk::Neutral => "neutral",
+            Risk::Caution => "caution",
+            Risk::Bad => "bad",
+        }
+    }
+
+    /// Whether this level counts as a flag ("potentially unfair" or worse),
+    /// the meaning of a label in UNFAIR-ToS and in `clausemark classify`.
+    pub fn is_flag(self) -> bool {
+        matches!(self, Risk::Caution | Risk::Bad)
+    }
+}
+
+impl std::fmt::Display for Risk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What produced a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Source {
+    /// A rule of the taxonomy matched.
+    Rule,
+}
+
+/// One flagged clause.
+///
+/// Invariants: `text == document_text[start..end]` (byte offsets into the
+/// document text, the blocks joined by [`crate::Document::BLOCK_SEPARATOR`]);
+/// `start_utf16..end_utf16` is the same span in UTF-16 code units; the span
+/// lies inside block `block`, at `block_start_utf16..block_end_utf16` UTF-16
+/// code units from the block's start; `sentence` is
+/// `document_text[sentence_start..sentence_end]` and contains the span.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// Category id from the taxonomy, e.g. `"arbitration"`.
+    pub category: &'static str,
+    /// How the clause affects the reader.
+    pub risk: Risk,
+    /// How sure the classifier is, 0–1.
+    pub confidence: f32,
+    /// The one-line plain-language headline for this finding.
+    pub summary: &'static str,
+    /// The evidence: the clause, exactly as in the document.
+    pub text: String,
+    /// Byte offset of the clause in the document text.
+    pub start: usize,
+    /// Byte offset one past the clause.
+    pub end: usize,
+    /// `start` in UTF-16 code units.
+    pub start_utf16: usize,
+    /// `end` in UTF-16 code units.
+    pub end_utf16: usize,
+    /// Index of the text block that holds the clause.
+    pub block: usize,
+    /// Clause start in UTF-16 code units from the start of its block.
+    pub block_start_utf16: usize,
+    /// Clause end in UTF-16 code units from the start of its block.
+    pub block_end_utf16: usize,
+    /// The whole sentence the clause came from.
+    pub sentence: String,
+    /// Byte offset of the sentence in the document text.
+    pub sentence_start: usize,
+    /// Byte offset one past the sentence.
+    pub sentence_end: usize,
+    /// What produced the finding.
+    pub source: Source,
+}

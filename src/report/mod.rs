@@ -1,0 +1,115 @@
+//! The whole pipeline in one call, and what it returns: findings placed in
+//! the document, its kind, its grade and the counts per risk.
+
+pub mod grade;
+pub mod kind;
+
+use serde::Serialize;
+
+use crate::anchors::Utf16Map;
+use crate::blocks::Document;
+use crate::findings::classifier::Classifier;
+use crate::findings::{Finding, Risk, Source};
+use crate::segment::segment;
+use crate::taxonomy::CATEGORIES;
+
+pub use grade::{Grade, GradeBasis};
+pub use kind::{DocKind, KindScores};
+
+/// How many findings there are at each risk level.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RiskCounts {
+    /// Findings at `good`.
+    pub good: usize,
+    /// Findings at `neutral`.
+    pub neutral: usize,
+    /// Findings at `caution`.
+    pub caution: usize,
+    /// Findings at `bad`.
+    pub bad: usize,
+}
+
+/// The result of analysing one document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Analysis {
+    /// What kind of document it is.
+    pub kind: DocKind,
+    /// The scores behind `kind`.
+    pub kind_scores: KindScores,
+    /// The grade, A–E; `None` when the document is not a policy or terms.
+    pub grade: Option<Grade>,
+    /// How the grade was derived (computed for every document).
+    pub grade_basis: GradeBasis,
+    /// Findings per risk level.
+    pub counts: RiskCounts,
+    /// The findings, in document order (then taxonomy order).
+    pub findings: Vec<Finding>,
+    /// Number of clause segments read.
+    pub segments: usize,
+    /// Size of the document text in bytes.
+    pub bytes: usize,
+}
+
+/// Runs blocks → segments → findings → anchors → report over `doc`.
+pub fn analyze(doc: &Document) -> Analysis {
+    let text = doc.text();
+    let lower = text.to_ascii_lowercase();
+    let segments = segment(doc);
+    let classifier = Classifier::global();
+    let hits = classifier.classify(lower.as_bytes(), &segments);
+
+    let offsets = hits.iter().flat_map(|h| {
+        let s = &segments[h.segment];
+        [s.start, s.end, doc.blocks()[s.block].start]
+    });
+    let utf16 = Utf16Map::new(text, offsets);
+    let findings: Vec<Finding> = hits
+        .iter()
+        .map(|h| {
+            let s = &segments[h.segment];
+            let cat = &CATEGORIES[h.category];
+            let rule = classifier.rule(h);
+            let block_start = utf16.get(doc.blocks()[s.block].start);
+            Finding {
+                category: cat.id,
+                risk: rule.risk,
+                confidence: rule.confidence,
+                summary: rule.summary.unwrap_or(cat.summary),
+                text: text[s.start..s.end].to_string(),
+                start: s.start,
+                end: s.end,
+                start_utf16: utf16.get(s.start),
+                end_utf16: utf16.get(s.end),
+                block: s.block,
+                block_start_utf16: utf16.get(s.start) - block_start,
+                block_end_utf16: utf16.get(s.end) - block_start,
+                sentence: text[s.sentence.clone()].to_string(),
+                sentence_start: s.sentence.start,
+                sentence_end: s.sentence.end,
+                source: Source::Rule,
+            }
+        })
+        .collect();
+
+    let mut counts = RiskCounts::default();
+    for f in &findings {
+        match f.risk {
+            Risk::Good => counts.good += 1,
+            Risk::Neutral => counts.neutral += 1,
+            Risk::Caution => counts.caution += 1,
+            Risk::Bad => counts.bad += 1,
+        }
+    }
+    let kind_scores = kind::detect(&lower, &findings);
+    let (g, grade_basis) = grade::grade(&findings);
+    Analysis {
+        kind: kind_scores.kind,
+        kind_scores,
+        grade: (kind_scores.kind != DocKind::Other).then_some(g),
+        grade_basis,
+        counts,
+        findings,
+        segments: segments.len(),
+        bytes: text.len(),
+    }
+}

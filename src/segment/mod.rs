@@ -1,0 +1,198 @@
+//! Stage 2 of the pipeline: text blocks → sentences → clauses.
+//!
+//! Legal text is hostile to naive splitting: "U.S.", "Inc." and "e.g." carry
+//! periods, lists come without full stops, headings have no punctuation, and
+//! long sentences chain sub-clauses with semicolons. The splitter works on one
+//! block at a time (so nothing crosses a block) and yields clause segments
+//! that each remember their sentence, because the risk of a clause often
+//! depends on the rest of its sentence ("…, but we will notify you first").
+//!
+//! Untrusted input: any `&str` is accepted; the output ranges are always
+//! char boundaries, never empty, and never overlap.
+
+mod abbrev;
+
+use std::ops::Range;
+
+use crate::blocks::Document;
+
+/// One clause: the unit that is classified and highlighted.
+///
+/// Invariants: `start < end`, both char boundaries of the document text;
+/// `sentence` contains `start..end`; the text has no leading or trailing
+/// white space and contains at least one letter or digit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// Byte offset of the clause in the document text.
+    pub start: usize,
+    /// Byte offset one past the clause.
+    pub end: usize,
+    /// Byte range of the whole sentence.
+    pub sentence: Range<usize>,
+    /// Index of the block holding it.
+    pub block: usize,
+}
+
+/// Splits every block of `doc` into clause segments, in document order.
+pub fn segment(doc: &Document) -> Vec<Segment> {
+    let mut out = Vec::new();
+    for (index, range) in doc.blocks().iter().enumerate() {
+        let block = &doc.text()[range.clone()];
+        for sentence in sentences(block) {
+            let s = range.start + sentence.start..range.start + sentence.end;
+            for clause in clauses(&block[sentence.clone()]) {
+                out.push(Segment {
+                    start: s.start + clause.start,
+                    end: s.start + clause.end,
+                    sentence: s.clone(),
+                    block: index,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Byte ranges of the sentences of one block, trimmed, in order.
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut cuts = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'\n' | b'\t' => {
+                if b == b'\t' || newline_ends_sentence(text, i) {
+                    cuts.push(i + 1);
+                }
+            }
+            b'|' if i > 0 && bytes[i - 1] == b' ' && bytes.get(i + 1) == Some(&b' ') => {
+                // A flattened table cell separator.
+                cuts.push(i + 1);
+            }
+            b'.' | b'!' | b'?' => {
+                if let Some(after) = terminator_end(text, i) {
+                    cuts.push(after);
+                    i = after;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    cuts.push(text.len());
+    let mut out = Vec::new();
+    let mut from = 0;
+    for cut in cuts {
+        if let Some(r) = trimmed(text, from..cut) {
+            out.push(r);
+        }
+        from = cut;
+    }
+    out
+}
+
+/// Byte ranges of the clauses of one sentence: split after a semicolon that
+/// is followed by white space.
+pub fn clauses(sentence: &str) -> Vec<Range<usize>> {
+    let bytes = sentence.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b';' && bytes.get(i + 1).is_some_and(u8::is_ascii_whitespace) {
+            if let Some(r) = trimmed(sentence, from..i + 1) {
+                out.push(r);
+            }
+            from = i + 1;
+        }
+    }
+    if let Some(r) = trimmed(sentence, from..sentence.len()) {
+        out.push(r);
+    }
+    out
+}
+
+/// Whether the line break at byte `i` ends a sentence: yes unless the next
+/// line continues in lower case (hard-wrapped prose).
+fn newline_ends_sentence(text: &str, i: usize) -> bool {
+    let rest = &text[i + 1..];
+    match rest.trim_start_matches([' ', '\t', '\r']).chars().next() {
+        Some(c) => !c.is_lowercase(),
+        None => true,
+    }
+}
+
+/// If the `.`, `!` or `?` at byte `i` ends a sentence, the byte offset just
+/// past it and any closing quotes or brackets.
+fn terminator_end(text: &str, i: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut end = i + 1;
+    // Runs like "?!" or "..." end together.
+    while end < bytes.len() && matches!(bytes[end], b'.' | b'!' | b'?') {
+        end += 1;
+    }
+    let rest = &text[end..];
+    let closers = rest.len() - rest.trim_start_matches(['"', '\'', ')', ']', '”', '’', '»']).len();
+    end += closers;
+    let rest = &text[end..];
+    let Some(first) = rest.chars().next() else {
+        return Some(end);
+    };
+    if !first.is_whitespace() {
+        return None; // "3.5", "example.com", "U.S.-based"
+    }
+    let next_word = rest.trim_start().split_whitespace().next().unwrap_or("");
+    let Some(next) = next_word.chars().next() else {
+        return Some(end);
+    };
+    if next.is_lowercase() {
+        return None; // "e.g. the", "U.S. law"
+    }
+    if bytes[i] != b'.' || end > i + 1 + closers {
+        return Some(end);
+    }
+    let word = word_before(text, i);
+    if abbrev::never_ends(word) || is_list_marker(text, i, word) {
+        return None;
+    }
+    if abbrev::may_end(word) {
+        let bare = next_word.trim_end_matches(|c: char| !c.is_alphanumeric());
+        return abbrev::is_starter(bare).then_some(end);
+    }
+    Some(end)
+}
+
+/// The run of non-space text just before byte `i`.
+fn word_before(text: &str, i: usize) -> &str {
+    let head = &text[..i];
+    let start = head.rfind(char::is_whitespace).map_or(0, |p| p + head[p..].chars().next().map_or(1, char::len_utf8));
+    &head[start..]
+}
+
+/// "1." or "iv." or "a." opening a line: a list marker, not a sentence end.
+fn is_list_marker(text: &str, i: usize, word: &str) -> bool {
+    let line_start = text[..i].rfind('\n').map_or(0, |p| p + 1);
+    let before = text[line_start..i].trim_start();
+    before == word
+        && !word.is_empty()
+        && word.len() <= 4
+        && (word.chars().all(|c| c.is_ascii_digit())
+            || word.chars().all(|c| matches!(c, 'i' | 'v' | 'x' | 'I' | 'V' | 'X'))
+            || (word.len() == 1 && word.chars().all(|c| c.is_ascii_alphabetic())))
+}
+
+/// `r` without surrounding white space, or `None` if nothing readable is left.
+fn trimmed(text: &str, r: Range<usize>) -> Option<Range<usize>> {
+    let s = &text[r.clone()];
+    let lead = s.len() - s.trim_start().len();
+    let body = s.trim();
+    if body.chars().any(char::is_alphanumeric) {
+        Some(r.start + lead..r.start + lead + body.len())
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,77 @@
+use super::*;
+
+fn split(text: &str) -> Vec<&str> {
+    sentences(text).into_iter().map(|r| &text[r]).collect()
+}
+
+#[test]
+fn abbreviations_do_not_end_sentences() {
+    assert_eq!(
+        split("We share data with Acme Inc. and its affiliates, e.g. Foo Ltd. in the U.S. We never sell it."),
+        vec!["We share data with Acme Inc. and its affiliates, e.g. Foo Ltd. in the U.S.", "We never sell it."]
+    );
+}
+
+#[test]
+fn company_suffix_then_new_sentence() {
+    assert_eq!(split("Provided by Acme, Inc. We collect data."), vec!["Provided by Acme, Inc.", "We collect data."]);
+}
+
+#[test]
+fn list_items_without_full_stops_and_headings() {
+    let text = "Information we collect\n- your name\n- your email address\n1. We use it to\nprovide the service.";
+    assert_eq!(
+        split(text),
+        vec!["Information we collect", "- your name", "- your email address", "1. We use it to\nprovide the service."]
+    );
+}
+
+#[test]
+fn all_caps_disclaimers() {
+    let text = "THE SERVICE IS PROVIDED \"AS IS.\" IN NO EVENT WILL ACME INC. BE LIABLE. YOU AGREE.";
+    assert_eq!(split(text), vec!["THE SERVICE IS PROVIDED \"AS IS.\"", "IN NO EVENT WILL ACME INC. BE LIABLE.", "YOU AGREE."]);
+}
+
+#[test]
+fn semicolons_split_clauses_but_not_sentences() {
+    let s = "We may suspend your account; we will tell you why; and you may appeal.";
+    let parts: Vec<&str> = clauses(s).into_iter().map(|r| &s[r]).collect();
+    assert_eq!(parts, vec!["We may suspend your account;", "we will tell you why;", "and you may appeal."]);
+}
+
+#[test]
+fn decimals_urls_and_question_marks() {
+    assert_eq!(
+        split("Fees are 3.5 percent. See example.com for more! Questions? Email us."),
+        vec!["Fees are 3.5 percent.", "See example.com for more!", "Questions?", "Email us."]
+    );
+}
+
+#[test]
+fn table_cells_flattened_to_text() {
+    assert_eq!(split("Category | Purpose | Retention\tName | Billing"), vec!["Category |", "Purpose |", "Retention", "Name |", "Billing"]);
+}
+
+#[test]
+fn unicode_text_keeps_exact_offsets() {
+    let text = "Nous 😀 collectons vos données. 我们不会出售您的数据。 مرحبا بكم. We sell nothing.";
+    for r in sentences(text) {
+        assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+    }
+    assert_eq!(split(text).last(), Some(&"We sell nothing."));
+}
+
+#[test]
+fn segments_never_cross_blocks() {
+    let doc = Document::from_blocks(["Heading without stop", "First sentence. Second; third."]);
+    let segs = segment(&doc);
+    let texts: Vec<(&str, usize)> = segs.iter().map(|s| (&doc.text()[s.start..s.end], s.block)).collect();
+    assert_eq!(texts, vec![("Heading without stop", 0), ("First sentence.", 1), ("Second;", 1), ("third.", 1)]);
+    assert_eq!(&doc.text()[segs[3].sentence.clone()], "Second; third.");
+}
+
+#[test]
+fn empty_and_punctuation_only_input() {
+    assert!(sentences("").is_empty());
+    assert!(sentences(" \n\n ... ;; ").is_empty());
+}
