@@ -112,9 +112,16 @@ fn run(dir: &Path) -> Result<(), String> {
 
     let mut cats = String::from("/// Every category, in the order of `categories.txt`.\npub static CATEGORIES: &[Category] = &[\n");
     let mut examples = String::from("/// Every example sentence of every category file.\npub static EXAMPLES: &[Example] = &[\n");
-    for (index, id) in ids.iter().enumerate() {
+    let mut index = 0usize;
+    for id in &ids {
         let path = data.join(format!("{id}.toml"));
         let shown = format!("src/taxonomy/data/{id}.toml");
+        if !path.exists() {
+            // Tolerated so categories can be written one file at a time;
+            // tests/taxonomy_contract.rs fails until every listed id exists.
+            println!("cargo:warning=taxonomy: {shown} is listed in categories.txt but missing");
+            continue;
+        }
         let text = std::fs::read_to_string(&path).map_err(|e| format!("{shown}: {e}"))?;
         let file: CategoryFile = toml::from_str(&text).map_err(|e| format!("{shown}: {e}"))?;
         check(&file, id).map_err(|e| format!("{shown}: {e}"))?;
@@ -132,6 +139,7 @@ fn run(dir: &Path) -> Result<(), String> {
             writeln!(examples, "    Example {{ category: {index}, text: {text:?}, risk: None }},")
                 .map_err(|e| e.to_string())?;
         }
+        index += 1;
     }
     cats.push_str("];\n");
     examples.push_str("];\n");

@@ -18,7 +18,7 @@
 //! );
 //! let cats: Vec<(&str, &str)> =
 //!     analysis.findings.iter().map(|f| (f.category, f.risk.as_str())).collect();
-//! assert!(cats.contains(&("arbitration", "bad")));
+//! assert!(cats.contains(&("arbitration", "caution")));
 //! assert!(cats.contains(&("data_sale", "good")));
 //! // Offsets are exact: bytes for Rust, UTF-16 code units for JavaScript.
 //! let f = &analysis.findings[0];
@@ -43,6 +43,8 @@ pub mod report;
 pub mod segment;
 pub mod taxonomy;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod input;
 

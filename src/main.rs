@@ -1,3 +1,5 @@
+//! The `clausemark` command; everything lives in [`clausemark::cli`].
+
 fn main() {
-    println!("clausemark");
+    std::process::exit(clausemark::cli::run());
 }

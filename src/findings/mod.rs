@@ -77,7 +77,8 @@ pub struct Finding {
     pub category: &'static str,
     /// How the clause affects the reader.
     pub risk: Risk,
-    /// How sure the classifier is, 0–1.
+    /// How sure the classifier is, 0–1 (serialised to 3 decimals).
+    #[serde(serialize_with = "three_decimals")]
     pub confidence: f32,
     /// The one-line plain-language headline for this finding.
     pub summary: &'static str,
@@ -105,4 +106,8 @@ pub struct Finding {
     pub sentence_end: usize,
     /// What produced the finding.
     pub source: Source,
+}
+
+fn three_decimals<S: serde::Serializer>(x: &f32, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64((f64::from(*x) * 1000.0).round() / 1000.0)
 }
