@@ -46,6 +46,8 @@ pub mod taxonomy;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 #[cfg(not(target_arch = "wasm32"))]
+pub mod eval;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod input;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,0 +1,1 @@
+//! Evaluation of the classifier on the corpus in `../shared/corpus`.
