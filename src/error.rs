@@ -14,6 +14,12 @@ pub enum Error {
         /// First invalid byte.
         offset: usize,
     },
+    /// The input is UTF-16 text (it starts with a UTF-16 byte-order mark);
+    /// only UTF-8 is read.
+    Utf16 {
+        /// Where the input came from.
+        source: String,
+    },
     /// The input looks binary (it contains NUL bytes).
     Binary {
         /// Where the input came from.
@@ -39,9 +45,10 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::InvalidUtf8 { source, offset } => {
-                write!(f, "{source}: not valid UTF-8 text (invalid byte at offset {offset})")
+                write!(f, "{source}: not valid UTF-8 text (invalid byte at offset {offset}); convert it to UTF-8 first")
             }
-            Error::Binary { source } => write!(f, "{source}: looks like a binary file, not text"),
+            Error::Utf16 { source } => write!(f, "{source}: encoded as UTF-16; only UTF-8 is read, convert it first"),
+            Error::Binary { source } => write!(f, "{source}: looks like a binary file (it contains NUL bytes), not text"),
             Error::Io { source, message } => write!(f, "{source}: {message}"),
             Error::BadRequest { line: Some(n), message } => write!(f, "line {n}: {message}"),
             Error::BadRequest { line: None, message } => f.write_str(message),
@@ -52,9 +59,14 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// Decodes untrusted bytes as text, refusing binary data and invalid UTF-8
-/// with an error naming `source`. A UTF-8 byte-order mark is dropped.
+/// with an error naming `source`. A UTF-8 byte-order mark is dropped; a
+/// UTF-16 one is named as such (such files are full of NUL bytes and would
+/// otherwise be called binary).
 pub fn decode_text<'a>(bytes: &'a [u8], source: &str) -> Result<&'a str, Error> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(Error::Utf16 { source: source.to_string() });
+    }
     if bytes.contains(&0) {
         return Err(Error::Binary { source: source.to_string() });
     }

@@ -1,6 +1,12 @@
-//! `clausemark eval`: scores the classifier on the evaluation corpus.
+//! `clausemark eval`: scores the classifier on the evaluation corpus and
+//! prints three tables (UNFAIR-ToS, CLAUDETTE-2024, ToS;DR) or, with
+//! `--json`, one JSON object holding every number (see [`crate::eval`]).
+
+use std::path::Path;
 
 use crate::error::Error;
+use crate::eval::metrics::CategoryScore;
+use crate::eval::{self, CaseMap, EvalReport, LabelReport, Split};
 
 /// Arguments of `clausemark eval`.
 #[derive(clap::Args, Debug)]
@@ -8,8 +14,110 @@ pub struct EvalArgs {
     /// The corpus directory (the one holding unfair-tos/, claudette-2024-en/, tosdr/).
     #[arg(long, default_value = "../shared/corpus")]
     pub corpus: String,
+    /// Print one JSON object with every number instead of the tables.
+    #[arg(long)]
+    pub json: bool,
+    /// The UNFAIR-ToS split to score (the test split is sealed).
+    #[arg(long, value_enum, default_value = "dev")]
+    pub split: Split,
+    /// A ToS;DR case map to use instead of the built-in eval/tosdr_case_map.toml.
+    #[arg(long)]
+    pub case_map: Option<String>,
 }
 
 pub fn run(args: &EvalArgs) -> Result<i32, Error> {
-    Err(Error::Io { source: args.corpus.clone(), message: "eval is not implemented yet".into() })
+    let map = match &args.case_map {
+        None => CaseMap::builtin()?,
+        Some(path) => CaseMap::parse(&super::read_input(path)?, path)?,
+    };
+    let report = eval::evaluate(Path::new(&args.corpus), args.split, &map)?;
+    if args.json {
+        let s = serde_json::to_string_pretty(&report)
+            .map_err(|e| Error::Io { source: "<stdout>".into(), message: e.to_string() })?;
+        println!("{s}");
+    } else {
+        print!("{}", render(&report));
+    }
+    Ok(0)
+}
+
+fn label_table(out: &mut String, r: &LabelReport) {
+    out.push_str(&format!(
+        "{:<26} {:>6} {:>6} {:>6} {:>7}   {:>4} {:>4} {:>4}\n",
+        "category", "P", "R", "F1", "support", "tp", "fp", "fn"
+    ));
+    for c in &r.categories {
+        out.push_str(&score_line(c));
+    }
+    out.push_str(&format!(
+        "{:<26} macro-F1 {:.3}   micro-F1 {:.3}   (8 categories)\n",
+        "", r.macro_f1, r.micro_f1
+    ));
+    out.push_str(&format!(
+        "LexGLUE-comparable (9 columns, + \"no label\"): macro-F1 {:.3}  micro-F1 {:.3}   [no-label column from our predictions, as lex-glue's script]\n",
+        r.lexglue.macro_f1, r.lexglue.micro_f1
+    ));
+    out.push_str(&format!(
+        "                                              macro-F1 {:.3}  micro-F1 {:.3}   [no-label column copied from gold, always right: (8*macro+1)/9]\n",
+        r.lexglue_gold_column.macro_f1, r.lexglue_gold_column.micro_f1
+    ));
+}
+
+fn score_line(c: &CategoryScore) -> String {
+    format!(
+        "{:<26} {:>6.3} {:>6.3} {:>6.3} {:>7}   {:>4} {:>4} {:>4}\n",
+        c.category, c.precision, c.recall, c.f1, c.support, c.counts.tp, c.counts.fp, c.counts.fn_
+    )
+}
+
+/// The three tables as text.
+fn render(r: &EvalReport) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "== UNFAIR-ToS {} ({} sentences, detokenised; label = finding at caution/bad) — corpus {}\n",
+        r.split.as_str(),
+        r.unfair_tos.sentences,
+        r.corpus
+    ));
+    label_table(&mut out, &r.unfair_tos);
+
+    let c = &r.claudette;
+    out.push_str(&format!(
+        "\n== CLAUDETTE-2024 ({} visible documents, {} sentences; gold = levels 2-3)\n",
+        c.documents, c.labels.sentences
+    ));
+    label_table(&mut out, &c.labels);
+    out.push_str("\nLevels (sentences tagged at that level that we find in the category, by our risk;\n");
+    out.push_str("expected: 1 fair -> neutral, 2 potentially unfair -> caution, 3 clearly unfair -> bad)\n");
+    out.push_str(&format!(
+        "{:<26} {:>5} {:>5} {:>5} {:>5} {:>7} {:>7} {:>5} {:>7}\n",
+        "category", "level", "gold", "found", "good", "neutral", "caution", "bad", "agree"
+    ));
+    for l in &c.levels {
+        let agree = if l.found > 0 { format!("{:.0}%", 100.0 * l.agree as f64 / l.found as f64) } else { "-".into() };
+        out.push_str(&format!(
+            "{:<26} {:>5} {:>5} {:>5} {:>5} {:>7} {:>7} {:>5} {:>7}\n",
+            l.category, l.level, l.gold, l.found, l.good, l.neutral, l.caution, l.bad, agree
+        ));
+    }
+
+    let t = &r.tosdr;
+    out.push_str(&format!(
+        "\n== ToS;DR points ({} relevant, {} in mapped cases; recall only: ToS;DR is not exhaustive)\n",
+        t.relevant_points, t.mapped_points
+    ));
+    out.push_str(&format!(
+        "{:<34} {:>5} {:>6} {:>7} {:>9}\n",
+        "category", "cases", "points", "recall", "+polarity"
+    ));
+    for row in &t.categories {
+        out.push_str(&format!(
+            "{:<34} {:>5} {:>6} {:>7.3} {:>9.3}\n",
+            row.category, row.cases, row.points, row.recall, row.polarity_recall
+        ));
+    }
+    if !t.unmatched_cases.is_empty() {
+        out.push_str(&format!("mapped cases with no relevant point: {}\n", t.unmatched_cases.join(" | ")));
+    }
+    out
 }

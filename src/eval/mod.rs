@@ -1,1 +1,116 @@
-//! Evaluation of the classifier on the corpus in `../shared/corpus`.
+//! Evaluation of the classifier on the corpus in `../shared/corpus` (see its
+//! README for sources, licences and caveats). Three benchmarks:
+//!
+//! 1. [`unfair`]: UNFAIR-ToS (LexGLUE split), sentence-level multi-label
+//!    scores over the eight UNFAIR-ToS categories;
+//! 2. [`claudette`]: the visible CLAUDETTE-2024 documents, the same scores
+//!    plus how our risk levels agree with CLAUDETTE's fairness levels;
+//! 3. [`tosdr`]: ToS;DR points through `eval/tosdr_case_map.toml`, recall and
+//!    recall with the right polarity per category.
+//!
+//! A sentence's predicted labels are the UNFAIR-ToS categories we find at
+//! `caution` or `bad` (the "potentially unfair" meaning of a label, as in
+//! `clausemark classify`). Native only: the wasm never evaluates.
+
+pub mod claudette;
+pub mod corpus;
+pub mod metrics;
+pub mod ptb;
+pub mod tosdr;
+pub mod unfair;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::findings::Risk;
+
+pub use claudette::ClaudetteReport;
+pub use corpus::Corpus;
+pub use tosdr::{CaseMap, TosdrReport};
+pub use unfair::LabelReport;
+
+/// The eight UNFAIR-ToS categories, in the corpus README's order; they are
+/// also the first eight ids of `categories.txt`.
+pub const UNFAIR_CATEGORIES: [&str; 8] = [
+    "arbitration",
+    "unilateral_change",
+    "content_removal",
+    "jurisdiction",
+    "choice_of_law",
+    "limitation_of_liability",
+    "unilateral_termination",
+    "contract_by_using",
+];
+
+/// Which UNFAIR-ToS split to score. The test split is sealed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Split {
+    /// `unfair-tos/dev.jsonl` (2,275 sentences): measure here.
+    Dev,
+    /// `unfair-tos/train.jsonl` (5,532 sentences): tune here.
+    Train,
+}
+
+impl Split {
+    /// The file name stem.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Split::Dev => "dev",
+            Split::Train => "train",
+        }
+    }
+}
+
+/// Everything `clausemark eval` measures, as printed and as `--json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvalReport {
+    /// The corpus directory used.
+    pub corpus: String,
+    /// The UNFAIR-ToS split scored.
+    pub split: Split,
+    /// UNFAIR-ToS scores.
+    pub unfair_tos: LabelReport,
+    /// CLAUDETTE-2024 scores and level agreement.
+    pub claudette: ClaudetteReport,
+    /// ToS;DR recall per category.
+    pub tosdr: TosdrReport,
+}
+
+/// Runs the three benchmarks on the corpus at `root`. Errors name the missing
+/// directory or the bad file and line.
+pub fn evaluate(root: &Path, split: Split, case_map: &CaseMap) -> Result<EvalReport, Error> {
+    let corpus = Corpus::open(root)?;
+    Ok(EvalReport {
+        corpus: root.display().to_string(),
+        split,
+        unfair_tos: unfair::evaluate(&corpus, split)?,
+        claudette: claudette::evaluate(&corpus)?,
+        tosdr: tosdr::evaluate(&corpus, case_map)?,
+    })
+}
+
+/// Per category, the most serious risk at which `text` is found (any risk,
+/// including `good`/`neutral`), over the whole pipeline.
+pub fn risks_by_category(text: &str) -> Vec<(&'static str, Risk)> {
+    let mut out: Vec<(&'static str, Risk)> = Vec::new();
+    for f in crate::analyze_text(text).findings {
+        match out.iter_mut().find(|(c, _)| *c == f.category) {
+            Some((_, r)) => *r = (*r).max(f.risk),
+            None => out.push((f.category, f.risk)),
+        }
+    }
+    out
+}
+
+/// The UNFAIR-ToS labels we predict for `text`: the categories of
+/// [`UNFAIR_CATEGORIES`] found at `caution` or `bad`.
+pub fn predicted_labels(found: &[(&'static str, Risk)]) -> Vec<&'static str> {
+    UNFAIR_CATEGORIES
+        .iter()
+        .copied()
+        .filter(|c| found.iter().any(|(fc, r)| fc == c && r.is_flag()))
+        .collect()
+}

@@ -37,7 +37,7 @@ pub fn expand(pattern: &str) -> Result<String, String> {
     if trimmed != pattern {
         return Err(format!("pattern {pattern:?} has leading or trailing spaces"));
     }
-    if trimmed.chars().any(|c| c.is_ascii_uppercase()) {
+    if has_upper_outside_escapes(trimmed) {
         return Err(format!(
             "pattern {pattern:?} has upper-case letters; rules match lower-cased text"
         ));
@@ -91,6 +91,21 @@ pub fn expand(pattern: &str) -> Result<String, String> {
     Ok(out)
 }
 
+/// Whether `p` has an upper-case letter that is not an escape such as `\W`.
+fn has_upper_outside_escapes(p: &str) -> bool {
+    let mut escaped = false;
+    for c in p.chars() {
+        if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if c.is_ascii_uppercase() {
+            return true;
+        }
+    }
+    false
+}
+
 /// Parses `~N ` at the start of `rest`; returns the gap and how many chars
 /// (after the leading space) it used, or `None` when `rest` is no gap.
 fn parse_gap(rest: &str) -> Option<Result<(u32, usize), String>> {
@@ -137,6 +152,7 @@ mod tests {
     fn malformed_patterns_are_named() {
         assert!(expand("").is_err());
         assert!(expand("Sell").unwrap_err().contains("upper-case"));
+        assert!(expand(r"\W*\S+\B").is_ok(), "escapes like \\W are not upper-case letters");
         assert!(expand("a ~ b").is_err());
         assert!(expand("a ~99 b").unwrap_err().contains("over"));
         assert!(expand("a...b").is_err());

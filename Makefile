@@ -1,0 +1,132 @@
+# Clausemark — build, test and package.
+#
+#   make setup      install what is missing (wasm target, wasm-bindgen-cli, browsers, npm deps)
+#   make build      native CLI (debug)
+#   make extension  wasm (release) + JS glue + extension files → dist/extension/ (load unpacked)
+#   make demo       the CLI on the bundled sample policy
+#   make test       everything CI runs: cargo test, boundary check, extension, browser e2e tests
+#   make bench      cargo bench (benches/throughput.rs)
+#   make size       the wasm's raw and gzip -9 size
+#
+# `make setup` is idempotent and cheap when everything is there; it is the
+# only step that touches the network (crates.io, Debian, npm registries).
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+# The e2e tests drive Debian's browsers; no test tool may fetch its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+export PUPPETEER_SKIP_DOWNLOAD := 1
+
+CARGO_TARGET_DIR ?= target
+WASM_TARGET := wasm32-unknown-unknown
+WASM_IN := $(CARGO_TARGET_DIR)/$(WASM_TARGET)/release/clausemark.wasm
+DIST := dist/extension
+WASM_OUT := $(DIST)/wasm/clausemark_bg.wasm
+# wasm-bindgen drops the `name` section (function names, ≈ 20 % of the file):
+# a panic still logs its message and source location through
+# console_error_panic_hook, only the JS stack loses Rust function names.
+# No wasm-opt: Debian's binaryen 108 corrupts the externref table.
+# The CLI must be the exact version of the `wasm-bindgen` crate in Cargo.lock.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+SAMPLE := samples/lumio-policy.html
+CLI := $(CARGO_TARGET_DIR)/debug/clausemark
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+section = @printf '\n\033[1m==== %s ====\033[0m\n' "$(1)"
+
+.PHONY: help setup setup-rust setup-browsers setup-node build extension demo test check-boundary e2e bench size print-size
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+setup: setup-rust setup-browsers setup-node
+
+setup-rust:
+	$(call section,setup: Rust wasm toolchain)
+	@if rustup target list --installed | grep -qx '$(WASM_TARGET)'; then \
+	  echo "$(WASM_TARGET) target: present"; \
+	else rustup target add $(WASM_TARGET); fi
+	@test -n '$(WASM_BINDGEN_VERSION)' || { echo "no wasm-bindgen in Cargo.lock" >&2; exit 1; }
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	  echo "wasm-bindgen $(WASM_BINDGEN_VERSION): present"; \
+	else \
+	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (≈2 min)"; \
+	  cargo install wasm-bindgen-cli --version '$(WASM_BINDGEN_VERSION)' --no-default-features --force; \
+	fi
+
+setup-browsers:
+	$(call section,setup: browsers)
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null && command -v firefox-esr >/dev/null; then \
+	  echo "chromium, chromedriver, firefox-esr: present"; \
+	else \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver firefox-esr; \
+	fi
+
+setup-node: node_modules/.clausemark-installed
+
+# npm ci only when the lock file changed since the last install.
+node_modules/.clausemark-installed: package.json package-lock.json
+	$(call section,setup: npm ci)
+	@command -v npm >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y nodejs npm; }
+	npm ci --no-audit --no-fund
+	@touch $@
+
+build:
+	$(call section,build: native CLI)
+	cargo build --bin clausemark
+
+extension: setup-rust
+	$(call section,extension: wasm (release))
+	@start=$$(date +%s); \
+	cargo build --lib --release --target $(WASM_TARGET); \
+	echo "==== extension: wasm-bindgen → $(DIST)"; \
+	rm -rf $(DIST) dist/types; mkdir -p $(DIST)/wasm dist/types; \
+	wasm-bindgen --target web --remove-name-section --remove-producers-section --out-dir $(DIST)/wasm $(WASM_IN); \
+	mv $(DIST)/wasm/*.d.ts dist/types/; \
+	node -e 'JSON.parse(require("fs").readFileSync("manifest.json", "utf8"))'; \
+	cp manifest.json $(DIST)/; \
+	cp -R extension/. $(DIST)/; \
+	echo "built $(DIST) in $$(( $$(date +%s) - start )) s (types in dist/types/)"; \
+	find $(DIST) -type f | sort
+
+demo: setup build
+	$(call section,demo: clausemark analyze $(SAMPLE))
+	@test -f $(SAMPLE) || { echo "missing $(SAMPLE)" >&2; exit 1; }
+	$(CLI) analyze $(SAMPLE)
+
+# The core must not know it runs in a browser: only src/wasm.rs may name
+# the JS bindings.
+check-boundary:
+	$(call section,test: wasm boundary)
+	@if grep -rnE '\b(wasm_bindgen|web_sys|js_sys|gloo|serde_wasm_bindgen|console_error_panic_hook)\b' src --include='*.rs' | grep -v '^src/wasm.rs:'; then \
+	  echo "JS bindings used outside src/wasm.rs (above)" >&2; exit 1; \
+	else echo "only src/wasm.rs touches JS bindings"; fi
+
+e2e: setup-node
+	$(call section,test: browser e2e (node --test tests/e2e))
+	node --test tests/e2e/*.test.mjs
+
+test: setup
+	$(call section,test: cargo test)
+	cargo test
+	@$(MAKE) --no-print-directory check-boundary
+	@$(MAKE) --no-print-directory extension
+	@$(MAKE) --no-print-directory print-size
+	@$(MAKE) --no-print-directory e2e
+
+bench:
+	$(call section,bench: cargo bench)
+	cargo bench --bench throughput
+
+size: extension
+	@$(MAKE) --no-print-directory print-size
+
+print-size:
+	$(call section,size: $(WASM_OUT))
+	@raw=$$(wc -c < $(WASM_OUT)); gz=$$(gzip -9 -c $(WASM_OUT) | wc -c); \
+	glue=$$(wc -c < $(DIST)/wasm/clausemark.js); \
+	printf 'wasm raw   %8d bytes (%d KiB)\nwasm gzip  %8d bytes (%d KiB)\nJS glue    %8d bytes\n' \
+	  $$raw $$((raw / 1024)) $$gz $$((gz / 1024)) $$glue

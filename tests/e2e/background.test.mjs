@@ -1,0 +1,167 @@
+// The built extension in headless Chromium: the background service worker
+// loads the wasm from the package, analyses text blocks, turns bad input
+// into errors (and keeps working), answers protocol messages, and makes no
+// request outside the extension.
+//
+// Needs `make extension` (dist/extension) and Debian's chromium
+// (CHROMIUM_PATH overrides /usr/bin/chromium).
+//
+// The extension is loaded through CDP (`Extensions.loadUnpacked`) after the
+// request listener is attached, not with --load-extension at launch, so the
+// worker's very first requests (its imports, the wasm) are observed too.
+// The browser's proxy is a local recorder: anything that tries to leave the
+// browser, from any context, shows up there.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+import {
+  DIST, BLOCKS, BAD_INPUTS, requireDist, checkAnalysis, isLocal, startRecordingProxy, notBrowserServices,
+} from './fixtures.mjs';
+
+const EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** @type {import('playwright-core').BrowserContext} */
+let context;
+/** @type {import('playwright-core').Worker} */
+let worker;
+/** `chrome-extension://<id>/` */
+let extBase = '';
+let userDataDir = '';
+/** @type {Awaited<ReturnType<typeof startRecordingProxy>>} */
+let proxy;
+/** Every request the browser context saw (pages and service worker). */
+const requests = [];
+
+before(async () => {
+  requireDist();
+  proxy = await startRecordingProxy();
+  userDataDir = await mkdtemp(join(tmpdir(), 'clausemark-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: EXECUTABLE,
+    headless: true,
+    // Playwright passes --disable-extensions by default.
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: [
+      '--enable-unsafe-extension-debugging', // allows Extensions.loadUnpacked
+      `--proxy-server=http://127.0.0.1:${proxy.port}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  context.on('request', (r) => requests.push(r.url()));
+  const started = context.waitForEvent('serviceworker', { timeout: 30_000 });
+  const cdp = await context.browser().newBrowserCDPSession();
+  const { id } = await cdp.send('Extensions.loadUnpacked', { path: DIST });
+  worker = await started;
+  extBase = `chrome-extension://${id}/`;
+  await worker.evaluate(() => self.clausemark.ready);
+});
+
+after(async () => {
+  await context?.close();
+  await proxy?.close();
+  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+});
+
+test('the service worker is the extension background.js', () => {
+  assert.match(worker.url(), /^chrome-extension:\/\/[a-p]{32}\/background\.js$/);
+});
+
+test('analyze() finds the arbitration clause', async () => {
+  const a = await worker.evaluate((blocks) => self.clausemark.analyze(blocks), BLOCKS);
+  checkAnalysis(assert, a);
+});
+
+test('taxonomy() lists categories with regulations and jurisdictions', async () => {
+  const cats = await worker.evaluate(() => self.clausemark.taxonomy());
+  const arb = cats.find((c) => c.id === 'arbitration');
+  assert.ok(arb, 'arbitration category present');
+  for (const key of ['title', 'summary', 'explanation']) assert.ok(arb[key].length > 0, `arbitration.${key}`);
+  assert.ok(Array.isArray(arb.actions));
+  assert.ok(arb.regulations.length > 0 && arb.regulations.every((r) => r.law && Array.isArray(r.jurisdictions)));
+  assert.equal(new Set(cats.map((c) => c.id)).size, cats.length, 'ids are unique');
+});
+
+for (const [what, input, message] of BAD_INPUTS) {
+  test(`bad input (${what}) rejects with a clear Error, and the worker keeps working`, async () => {
+    const got = await worker.evaluate(async (input) => {
+      try {
+        await self.clausemark.analyze(input);
+        return { ok: true };
+      } catch (e) {
+        return { ok: false, isError: e instanceof Error, name: e?.name, message: String(e?.message ?? e) };
+      }
+    }, input);
+    assert.equal(got.ok, false, 'analyze must reject');
+    assert.equal(got.isError, true, 'with an Error object');
+    assert.notEqual(got.name, 'RuntimeError', `a clear error, not a wasm trap: ${got.message}`);
+    assert.match(got.message, message);
+    checkAnalysis(assert, await worker.evaluate((blocks) => self.clausemark.analyze(blocks), BLOCKS));
+  });
+}
+
+test('protocol messages from an extension page: analyze, taxonomy, errors', async () => {
+  const page = await context.newPage();
+  try {
+    // Any document of the extension's origin gets `chrome.runtime`; the
+    // content-side helpers come from the shipped protocol.js.
+    await page.goto(`${extBase}icons/icon-16.png`);
+    await page.addScriptTag({ url: `${extBase}protocol.js` });
+    const r = await page.evaluate(async (blocks) => {
+      const P = globalThis.ClausemarkProtocol;
+      const analysis = await P.requestAnalysis(blocks);
+      const taxonomy = await P.requestTaxonomy();
+      const raw = await chrome.runtime.sendMessage({ type: 'analyze', blocks });
+      const badType = await chrome.runtime.sendMessage({ type: 'delete-everything' });
+      const badBlocks = await chrome.runtime.sendMessage({ type: 'analyze', blocks: 'text' });
+      const badBlock = await chrome.runtime.sendMessage({ type: 'analyze', blocks: ['a', {}] });
+      let thrown = null;
+      try {
+        await P.requestAnalysis([1]);
+      } catch (e) {
+        thrown = e.message;
+      }
+      return { analysis, taxonomyLength: taxonomy.length, rawKeys: Object.keys(raw), badType, badBlocks, badBlock, thrown };
+    }, BLOCKS);
+    checkAnalysis(assert, r.analysis);
+    assert.ok(r.taxonomyLength > 0);
+    assert.deepEqual(r.rawKeys, ['analysis']);
+    assert.match(r.badType.error, /unknown message type "delete-everything"/);
+    assert.match(r.badBlocks.error, /array of strings, got "text"/);
+    assert.match(r.badBlock.error, /block 1: invalid type/);
+    assert.match(r.thrown, /block 0: invalid type/);
+  } finally {
+    await page.close();
+  }
+});
+
+test('no request leaves the extension', async () => {
+  assert.ok(
+    requests.some((u) => u === `${extBase}wasm/clausemark_bg.wasm`),
+    `the wasm fetch is observed, so requests are seen: ${JSON.stringify(requests)}`,
+  );
+  assert.deepEqual(requests.filter((u) => !isLocal(u, extBase)), [], 'requests outside the extension package');
+  assert.deepEqual(notBrowserServices(proxy.seen), [], 'requests that tried to leave the browser');
+});
+
+test('the recording proxy does see a request that leaves the browser', async () => {
+  // Guards the test above against a proxy the browser silently bypasses.
+  proxy.seen.length = 0;
+  const page = await context.newPage();
+  try {
+    await page.goto('http://clausemark-probe.invalid/').catch(() => {});
+    assert.deepEqual(notBrowserServices(proxy.seen), ['GET http://clausemark-probe.invalid/']);
+  } finally {
+    await page.close();
+  }
+});
