@@ -118,7 +118,7 @@ impl Classifier {
         let masks = self.candidate_masks(lower, segments);
         let mut hits = Vec::new();
         for (si, (seg, mut mask)) in segments.iter().zip(masks).enumerate() {
-            if mask == 0 {
+            if mask == 0 || seg.heading {
                 continue;
             }
             let clause = &lower[seg.start..seg.end];

@@ -31,6 +31,9 @@ pub struct Segment {
     pub sentence: Range<usize>,
     /// Index of the block holding it.
     pub block: usize,
+    /// Whether the clause reads as a heading ("Dispute Resolution",
+    /// "ARBITRATION"): a title, not a commitment, so it is not classified.
+    pub heading: bool,
 }
 
 /// Splits every block of `doc` into clause segments, in document order.
@@ -41,11 +44,14 @@ pub fn segment(doc: &Document) -> Vec<Segment> {
         for sentence in sentences(block) {
             let s = range.start + sentence.start..range.start + sentence.end;
             for clause in clauses(&block[sentence.clone()]) {
+                let start = s.start + clause.start;
+                let end = s.start + clause.end;
                 out.push(Segment {
-                    start: s.start + clause.start,
-                    end: s.start + clause.end,
+                    start,
+                    end,
                     sentence: s.clone(),
                     block: index,
+                    heading: is_heading(&doc.text()[start..end]),
                 });
             }
         }
@@ -180,6 +186,24 @@ fn is_list_marker(text: &str, i: usize, word: &str) -> bool {
         && (word.chars().all(|c| c.is_ascii_digit())
             || word.chars().all(|c| matches!(c, 'i' | 'v' | 'x' | 'I' | 'V' | 'X'))
             || (word.len() == 1 && word.chars().all(|c| c.is_ascii_alphabetic())))
+}
+
+/// A heading: at most five words, no closing punctuation, and every word
+/// starting with a capital or a digit (Title Case or ALL CAPS). Lower-case
+/// list items such as "precise location" are not headings: they are content.
+pub fn is_heading(clause: &str) -> bool {
+    let words: Vec<&str> = clause
+        .split_whitespace()
+        .map(|w| w.trim_start_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    const SMALL: [&str; 9] = ["of", "and", "the", "to", "for", "in", "on", "or", "with"];
+    !words.is_empty()
+        && words.len() <= 5
+        && !clause.ends_with(['.', '!', '?', ';', ':', ','])
+        && words.iter().all(|w| {
+            SMALL.contains(w) || w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        })
 }
 
 /// `r` without surrounding white space, or `None` if nothing readable is left.

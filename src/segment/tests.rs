@@ -75,3 +75,13 @@ fn empty_and_punctuation_only_input() {
     assert!(sentences("").is_empty());
     assert!(sentences(" \n\n ... ;; ").is_empty());
 }
+
+#[test]
+fn headings_are_recognised_but_list_items_are_not() {
+    assert!(is_heading("Dispute Resolution"));
+    assert!(is_heading("12. ARBITRATION"));
+    assert!(is_heading("Limitation of Liability"));
+    assert!(!is_heading("precise location"));
+    assert!(!is_heading("We may sell your data."));
+    assert!(!is_heading("Arbitration is binding and final for all users here"));
+}
