@@ -43,11 +43,27 @@ fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
 }
 
-/// A scratch directory for this test only (tests run in parallel).
-fn scratch(name: &str) -> PathBuf {
+/// A scratch directory for one test (tests run in parallel), removed when
+/// dropped.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+fn scratch(name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("clausemark-cli-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    Scratch(dir)
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
@@ -126,6 +142,14 @@ fn empty_file_is_analysed_as_other() {
     let o = run(&["analyze", &f], b"");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("other"), "{}", stdout(&o));
+}
+
+#[test]
+fn oversized_input_is_refused() {
+    let big = vec![b'a'; 64 * 1024 * 1024 + 1];
+    let o = run(&["analyze", "-"], &big);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("larger than 64 MiB"), "{}", stderr(&o));
 }
 
 #[test]

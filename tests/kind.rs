@@ -29,15 +29,6 @@ fn files(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
-/// Whether at least 4% of the words are among the commonest English ones
-/// (English prose runs at 20–30%; French or German prose near 0–2%).
-fn is_english(text: &str) -> bool {
-    const COMMON: &[&str] = &["the", "and", "of", "to", "you", "your", "we", "our", "is", "are", "for", "with", "that"];
-    let words: Vec<String> = text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
-    let hits = words.iter().filter(|w| COMMON.contains(&w.as_str())).count();
-    hits * 25 >= words.len().max(1)
-}
-
 fn line(path: &Path, a: &Analysis) -> String {
     format!(
         "{:<55} {:<14} privacy {:.3} terms {:.3} findings {}",
@@ -69,13 +60,8 @@ fn corpus_policies_and_terms_are_recognised() {
         } else {
             continue;
         };
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
-        if !is_english(&text) {
-            // The taxonomy reads English; Open Terms Archive stored some
-            // services (Facebook) in another language.
-            println!("SKIP {name}: not English");
-            continue;
-        }
+        // Open Terms Archive stored Facebook's documents in French: the kind
+        // detector's title and vocabulary cues cover the main EU languages.
         let a = analyse(&path);
         println!("{}", line(&path, &a));
         if a.kind == DocKind::Other {
@@ -85,10 +71,7 @@ fn corpus_policies_and_terms_are_recognised() {
         }
     }
     assert!(not_recognised.is_empty(), "not recognised as policy or terms: {not_recognised:?}");
-    // The right kind is the goal; a few terms that embed a privacy section
-    // may lean the other way, so allow at most one in ten to be swapped.
-    let total = files(&dir).len();
-    assert!(wrong_kind.len() * 10 <= total, "recognised as the wrong kind: {wrong_kind:?}");
+    assert!(wrong_kind.is_empty(), "recognised as the wrong kind: {wrong_kind:?}");
 }
 
 /// Our own negative fixtures: none is a policy or terms, however much it

@@ -85,24 +85,32 @@ pub fn run() -> i32 {
     }
 }
 
+/// The largest input read, in bytes. The longest policies are a few hundred
+/// KB; the cap keeps `/dev/zero` or a disk image from exhausting memory.
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Reads a whole input file, or standard input for `-`, as text. Refuses
-/// directories, binary files and invalid UTF-8 with an error naming them.
+/// missing files, directories, inputs over [`MAX_INPUT_BYTES`], binary files
+/// and invalid UTF-8 with an error naming them.
 pub fn read_input(path: &str) -> Result<String, Error> {
-    let (bytes, source) = if path == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::Io { source: "<stdin>".into(), message: e.to_string() })?;
-        (buf, "<stdin>".to_string())
+    let source = if path == "-" { "<stdin>" } else { path };
+    let fail = |message: String| Error::Io { source: source.to_string(), message };
+    let mut bytes = Vec::new();
+    let read = if path == "-" {
+        std::io::stdin().lock().take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes)
     } else {
         let p = Path::new(path);
         if p.is_dir() {
-            return Err(Error::Io { source: path.into(), message: "is a directory, not a file".into() });
+            return Err(fail("is a directory, not a file".into()));
         }
-        let bytes = std::fs::read(p).map_err(|e| Error::Io { source: path.into(), message: io_message(&e) })?;
-        (bytes, path.to_string())
+        let file = std::fs::File::open(p).map_err(|e| fail(io_message(&e)))?;
+        file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes)
     };
-    decode_text(&bytes, &source).map(str::to_string)
+    read.map_err(|e| fail(io_message(&e)))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(fail(format!("larger than {} MiB; not a document Clausemark can read", MAX_INPUT_BYTES >> 20)));
+    }
+    decode_text(&bytes, source).map(str::to_string)
 }
 
 /// Writes `bytes` to standard output. A closed pipe (`clausemark … | head`)

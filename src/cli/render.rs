@@ -101,20 +101,31 @@ pub fn render(analysis: &Analysis, source: &str, style: &Style) -> String {
         }
         let title = format!("{} ({})", risk.as_str().to_uppercase(), group.len());
         let _ = writeln!(out, "\n{}", style.paint(risk_color(risk), &title));
+        // One entry per (category, headline), in order of first appearance,
+        // so a category found ten times shows its headline and laws once.
+        let mut entries: Vec<(&str, &str, Vec<&Finding>)> = Vec::new();
         for f in group {
-            push_finding(&mut out, f, style, w);
+            match entries.iter_mut().find(|(c, s, _)| *c == f.category && *s == f.summary) {
+                Some((_, _, list)) => list.push(f),
+                None => entries.push((f.category, f.summary, vec![f])),
+            }
+        }
+        for (category, summary, list) in entries {
+            push_entry(&mut out, category, summary, &list, style, w);
         }
     }
     out
 }
 
-fn push_finding(out: &mut String, f: &Finding, style: &Style, w: usize) {
-    let cat = taxonomy::category(f.category);
-    let title = cat.map_or(f.category, |c| c.title);
-    let head = format!("{}: {}", style.paint("1", title), f.summary);
-    push_wrapped(out, &format!("* {head}"), w, 2);
-    let quote = format!("\u{201c}{}\u{201d}", cut(&clean(&f.text), MAX_QUOTE_CHARS));
-    push_wrapped(out, &format!("    {quote}"), w, 5);
+fn push_entry(out: &mut String, category: &str, summary: &str, list: &[&Finding], style: &Style, w: usize) {
+    let cat = taxonomy::category(category);
+    let title = cat.map_or(category, |c| c.title);
+    let count = if list.len() > 1 { format!(" (\u{d7}{})", list.len()) } else { String::new() };
+    push_wrapped(out, &format!("* {}{count}: {summary}", style.paint("1", title)), w, 2);
+    for f in list {
+        let quote = format!("\u{201c}{}\u{201d}", cut(&clean(&f.text), MAX_QUOTE_CHARS));
+        push_wrapped(out, &format!("    {quote}"), w, 5);
+    }
     if let Some(c) = cat.filter(|c| !c.regulations.is_empty()) {
         let laws: Vec<String> = c
             .regulations
