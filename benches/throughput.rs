@@ -1,7 +1,7 @@
 //! Native throughput of the analysis, in bytes of policy text per second.
 //!
 //! Input: the 48 latest policies of the evaluation corpus
-//! (`../shared/corpus/policies/latest/*.md`, ≈ 3.4 MB), concatenated in file
+//! (`../shared/corpus/policies/latest/*.md`, 2.47 MB of text), concatenated in file
 //! name order with blank lines between them. A fresh clone without the shared
 //! corpus falls back to the two vendored fixture policies
 //! (`tests/fixtures/corpus/policies/latest`) and says so; numbers from the
@@ -109,7 +109,7 @@ fn category_costs(corpus: &str) {
             .count();
         rows.push((took, cat.id, cat.rules.len(), tried, hits));
     }
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
     let total: Duration = rows.iter().map(|r| r.0).sum();
     eprintln!("per-category classify cost on {} bytes, {} clauses (total {:.0} ms):", corpus.len(), segments.len(), total.as_secs_f64() * 1e3);
     eprintln!("{:<26} {:>9} {:>6} {:>6} {:>8} {:>6}", "category", "ms", "share", "rules", "tried", "hits");

@@ -5,6 +5,7 @@ mod analyze;
 mod classify;
 mod eval;
 mod render;
+mod taxonomy;
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -40,6 +41,12 @@ enum Command {
     Classify,
     /// Score the classifier on the evaluation corpus.
     Eval(eval::EvalArgs),
+    /// List the categories Clausemark recognises (Markdown table, or JSON with every text).
+    Taxonomy {
+        /// Print JSON: ids, titles, summaries, explanations, actions, regulations.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 const ANALYZE_HELP: &str = "\
@@ -75,6 +82,7 @@ pub fn run() -> i32 {
         Command::Analyze { json, format, file } => analyze::run(&file, format, json),
         Command::Classify => classify::run(),
         Command::Eval(args) => eval::run(&args),
+        Command::Taxonomy { json } => taxonomy::run(json),
     };
     match result {
         Ok(code) => code,
