@@ -201,15 +201,26 @@ fn check(f: &CategoryFile, id: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Validates `pattern` whole, then emits it as a Rust `&[Branch]` literal
+/// of its split form (see `dsl::split`), every piece compiled once here.
 fn compiled(pattern: &str) -> Result<String, String> {
-    let re = dsl::expand(pattern)?;
-    regex::bytes::Regex::new(&re).map_err(|e| format!("pattern {pattern:?}: {e}"))?;
-    Ok(re)
+    let whole = dsl::expand(pattern)?;
+    regex::bytes::Regex::new(&whole).map_err(|e| format!("pattern {pattern:?}: {e}"))?;
+    let mut out = String::from("&[");
+    for b in dsl::split(pattern)? {
+        regex::bytes::Regex::new(&b.head).map_err(|e| format!("pattern {pattern:?}, head {:?}: {e}", b.head))?;
+        if let Some(t) = &b.tail {
+            regex::bytes::Regex::new(t).map_err(|e| format!("pattern {pattern:?}, tail {t:?}: {e}"))?;
+        }
+        write!(out, "Branch {{ head: {:?}, tail: {:?} }}, ", b.head, b.tail).map_err(|e| e.to_string())?;
+    }
+    out.push(']');
+    Ok(out)
 }
 
 fn opt_compiled(p: &Option<String>) -> Result<String, String> {
     Ok(match p {
-        Some(p) => format!("Some({:?})", compiled(p)?),
+        Some(p) => format!("Some({})", compiled(p)?),
         None => "None".into(),
     })
 }
@@ -238,7 +249,7 @@ fn emit_category(out: &mut String, f: &CategoryFile) -> Result<(), String> {
     for r in &f.rules {
         write!(
             rules,
-            "Rule {{ risk: {}, pattern: {:?}, also: {}, unless: {}, summary: {:?}, confidence: {:?} }}, ",
+            "Rule {{ risk: {}, pattern: {}, also: {}, unless: {}, summary: {:?}, confidence: {:?} }}, ",
             risk_variant(&r.risk),
             compiled(&r.pattern)?,
             opt_compiled(&r.also)?,

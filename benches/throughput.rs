@@ -13,7 +13,6 @@
 //!   the three sizes is the evidence that the cost is linear in the input.
 //! - `stage/*` on the 1× corpus: each stage alone (lower-casing, segmentation,
 //!   trigger prefilter + rules, UTF-16 anchoring), to see which one dominates.
-//!
 //! - with `CLAUSEMARK_BENCH_CATEGORIES=1`: before the benches, a table of the
 //!   time each category's rules take on the 1× corpus alone (one classifier
 //!   per category, regexes compiled by a first pass), slowest first, to find

@@ -1,19 +1,28 @@
 //! The rule engine: which categories apply to which clause, at which risk.
 //!
-//! Two passes keep it fast on 100 KB policies. First, one Aho–Corasick scan
-//! of the lower-cased document finds every category trigger and marks, per
-//! clause, the categories worth trying (a `u64` mask; the build checks there
-//! are at most 64 categories). Second, only those clauses run the category's
-//! rules. Regexes compile lazily on first use, so a service worker that
-//! restarts pays only for the categories a page actually touches.
+//! Three things keep it fast on 100 KB policies:
+//!
+//! 1. One Aho–Corasick scan of the lower-cased document finds every
+//!    category trigger and marks, per clause, the categories worth trying
+//!    (a `u64` mask; the build checks there are at most 64 categories).
+//! 2. Patterns are split at their first word gap (see
+//!    [`crate::taxonomy::dsl::split`]): only the gap-free head is searched
+//!    unanchored; the rest runs anchored where a head match ends. Searching
+//!    `a ~6 b` unanchored in one automaton makes its states multiply.
+//! 3. Sentence-level checks (`also`, `unless`, the category veto) run only
+//!    once a rule's own pattern has matched the clause.
+//!
+//! Regexes compile on first use, so a service worker that restarts pays only
+//! for the rules a page actually reaches.
 
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::bytes::Regex;
+use regex_automata::meta::Regex;
+use regex_automata::{Anchored, Input};
 
 use crate::segment::Segment;
-use crate::taxonomy::{Category, Rule, CATEGORIES};
+use crate::taxonomy::{Category, Pattern, Rule, CATEGORIES};
 
 /// A rule that fired: clause `segment` belongs to category `category`
 /// (index into [`CATEGORIES`]) by rule `rule` (index into its rules).
@@ -27,36 +36,67 @@ pub struct RuleHit {
     pub rule: usize,
 }
 
-/// A regex compiled the first time it is needed.
-struct LazyRegex {
+/// A regex compiled the first time it is needed. A pattern that fails to
+/// compile (impossible for the built-in taxonomy, which `build.rs`
+/// compiles) never matches.
+struct Lazy {
     source: &'static str,
     compiled: OnceLock<Option<Regex>>,
 }
 
-impl LazyRegex {
+impl Lazy {
     fn new(source: &'static str) -> Self {
-        LazyRegex { source, compiled: OnceLock::new() }
+        Lazy { source, compiled: OnceLock::new() }
     }
 
-    /// Whether it matches. A pattern that fails to compile (impossible for
-    /// the built-in taxonomy, which `build.rs` compiles) never matches.
+    fn get(&self) -> Option<&Regex> {
+        self.compiled.get_or_init(|| compile(self.source).ok()).as_ref()
+    }
+}
+
+/// Compiles a rule regex as `regex::bytes` would: patterns run in ASCII mode
+/// over bytes, so `\W` may match bytes of multi-byte characters.
+fn compile(source: &str) -> Result<Regex, regex_automata::meta::BuildError> {
+    Regex::builder()
+        .syntax(regex_automata::util::syntax::Config::new().utf8(false))
+        .configure(Regex::config().utf8_empty(false))
+        .build(source)
+}
+
+/// A [`Pattern`] ready to match: a list of (head, tail) branches.
+struct Matcher {
+    branches: Vec<(Lazy, Option<Lazy>)>,
+}
+
+impl Matcher {
+    fn new(p: Pattern) -> Self {
+        Matcher { branches: p.iter().map(|b| (Lazy::new(b.head), b.tail.map(Lazy::new))).collect() }
+    }
+
+    /// Whether any branch matches somewhere in `hay`.
     fn is_match(&self, hay: &[u8]) -> bool {
-        self.compiled
-            .get_or_init(|| Regex::new(self.source).ok())
-            .as_ref()
-            .is_some_and(|re| re.is_match(hay))
+        self.branches.iter().any(|(head, tail)| {
+            let Some(head) = head.get() else { return false };
+            match tail.as_ref().map(Lazy::get) {
+                None => head.is_match(hay),
+                Some(None) => false,
+                Some(Some(tail)) => head.find_iter(hay).any(|m| {
+                    tail.is_match(Input::new(hay).range(m.end()..).anchored(Anchored::Yes))
+                }),
+            }
+        })
     }
 }
 
 struct CompiledRule {
     def: &'static Rule,
-    pattern: LazyRegex,
-    also: Option<LazyRegex>,
-    unless: Option<LazyRegex>,
+    pattern: Matcher,
+    also: Option<Matcher>,
+    unless: Option<Matcher>,
 }
 
 struct CompiledCategory {
-    unless: Option<LazyRegex>,
+    unless: Option<Matcher>,
     rules: Vec<CompiledRule>,
 }
 
@@ -75,35 +115,38 @@ impl Classifier {
         GLOBAL.get_or_init(|| Classifier::new(CATEGORIES))
     }
 
-    /// Compiles the triggers of `categories` (at most 64).
+    /// Compiles the triggers of `categories` (at most 64 are used).
     pub fn new(categories: &'static [Category]) -> Self {
+        let categories = &categories[..categories.len().min(64)];
         let mut patterns = Vec::new();
         let mut trigger_category = Vec::new();
-        for (i, cat) in categories.iter().enumerate().take(64) {
+        for (i, cat) in categories.iter().enumerate() {
             for t in cat.triggers {
                 patterns.push(*t);
                 trigger_category.push(i as u8);
             }
         }
+        // Triggers are short literals checked by build.rs: building cannot
+        // fail on them; an empty automaton (nothing flagged) is the fallback.
         let triggers = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .build(&patterns)
-            // Triggers are short literals checked by build.rs; building an
-            // automaton from them cannot exceed any limit.
-            .unwrap_or_else(|_| AhoCorasick::new(Vec::<&str>::new()).expect("empty automaton"));
+            .or_else(|_| AhoCorasick::new(Vec::<&str>::new()));
+        let Ok(triggers) = triggers else {
+            unreachable!("an empty Aho-Corasick automaton always builds")
+        };
         let categories = categories
             .iter()
-            .take(64)
             .map(|c| CompiledCategory {
-                unless: c.unless.map(LazyRegex::new),
+                unless: c.unless.map(Matcher::new),
                 rules: c
                     .rules
                     .iter()
                     .map(|r| CompiledRule {
                         def: r,
-                        pattern: LazyRegex::new(r.pattern),
-                        also: r.also.map(LazyRegex::new),
-                        unless: r.unless.map(LazyRegex::new),
+                        pattern: Matcher::new(r.pattern),
+                        also: r.also.map(Matcher::new),
+                        unless: r.unless.map(Matcher::new),
                     })
                     .collect(),
             })
@@ -117,16 +160,18 @@ impl Classifier {
     pub fn classify(&self, lower: &[u8], segments: &[Segment]) -> Vec<RuleHit> {
         let masks = self.candidate_masks(lower, segments);
         let mut hits = Vec::new();
-        for (si, (seg, mut mask)) in segments.iter().zip(masks).enumerate() {
+        for (si, (seg, &mask)) in segments.iter().zip(&masks).enumerate() {
             if mask == 0 || seg.heading {
                 continue;
             }
             let clause = &lower[seg.start..seg.end];
             let sentence = &lower[seg.sentence.clone()];
-            while mask != 0 {
-                let ci = mask.trailing_zeros() as usize;
-                mask &= mask - 1;
-                if let Some(rule) = self.first_rule(ci, clause, sentence) {
+            let mut m = mask;
+            while m != 0 {
+                let ci = m.trailing_zeros() as usize;
+                m &= m - 1;
+                let all = 0..self.categories[ci].rules.len();
+                if let Some(rule) = self.first_rule(ci, all, clause, sentence) {
                     hits.push(RuleHit { segment: si, category: ci, rule });
                 }
             }
@@ -134,17 +179,19 @@ impl Classifier {
         hits
     }
 
-    /// The index of the first rule of category `ci` that applies.
-    fn first_rule(&self, ci: usize, clause: &[u8], sentence: &[u8]) -> Option<usize> {
+    /// The first of `rules` (indices, in increasing order) of category `ci`
+    /// that applies to the clause.
+    fn first_rule(&self, ci: usize, rules: impl Iterator<Item = usize>, clause: &[u8], sentence: &[u8]) -> Option<usize> {
         let cat = &self.categories[ci];
-        if cat.unless.as_ref().is_some_and(|u| u.is_match(sentence)) {
-            return None;
-        }
-        cat.rules.iter().position(|r| {
+        let mut rules = rules;
+        let rule = rules.find(|&ri| {
+            let r = &cat.rules[ri];
             r.pattern.is_match(clause)
                 && r.also.as_ref().is_none_or(|a| a.is_match(sentence))
                 && !r.unless.as_ref().is_some_and(|u| u.is_match(sentence))
-        })
+        })?;
+        // The category veto is checked last: it is rarely reached.
+        (!cat.unless.as_ref().is_some_and(|u| u.is_match(sentence))).then_some(rule)
     }
 
     /// Per segment, the categories with a trigger inside it.
@@ -167,5 +214,34 @@ impl Classifier {
     /// The rule definition behind a hit.
     pub fn rule(&self, hit: &RuleHit) -> &'static Rule {
         self.categories[hit.category].rules[hit.rule].def
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compile;
+    use crate::taxonomy::{Pattern, CATEGORIES};
+
+    /// `build.rs` validates patterns with the `regex` crate; the classifier
+    /// compiles them with `regex-automata`. A pattern only the first accepts
+    /// would silently never match, so compile every piece here too.
+    #[test]
+    fn every_pattern_compiles_at_run_time() {
+        let mut all: Vec<Pattern> = Vec::new();
+        for c in CATEGORIES {
+            all.extend(c.unless);
+            for r in c.rules {
+                all.push(r.pattern);
+                all.extend(r.also);
+                all.extend(r.unless);
+            }
+        }
+        for p in all {
+            for b in p {
+                for src in std::iter::once(b.head).chain(b.tail) {
+                    assert!(compile(src).is_ok(), "does not compile: {src}");
+                }
+            }
+        }
     }
 }

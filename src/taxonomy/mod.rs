@@ -35,6 +35,20 @@ pub struct Regulation {
     pub note: &'static str,
 }
 
+/// One alternative of a rule pattern, split for fast matching (see
+/// [`dsl::split`]): `head` is searched unanchored, `tail` (if any) must then
+/// match anchored where a head match ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Branch {
+    /// Regex (ASCII mode, over lower-cased bytes) for the start.
+    pub head: &'static str,
+    /// Regex for the rest, anchored at the end of a head match.
+    pub tail: Option<&'static str>,
+}
+
+/// A compiled-at-build-time pattern: it matches when any branch does.
+pub type Pattern = &'static [Branch];
+
 /// One rule of a category. Rules are tried in file order and the first that
 /// applies decides the finding's risk, so specific rules (negations, notice
 /// periods) come before general ones.
@@ -42,12 +56,12 @@ pub struct Regulation {
 pub struct Rule {
     /// Risk of a clause this rule matches.
     pub risk: Risk,
-    /// Expanded regex (see [`dsl`]) that must match the clause.
-    pub pattern: &'static str,
-    /// Expanded regex that must also match somewhere in the sentence.
-    pub also: Option<&'static str>,
-    /// Expanded regex that must not match anywhere in the sentence.
-    pub unless: Option<&'static str>,
+    /// Pattern (see [`dsl`]) that must match the clause.
+    pub pattern: Pattern,
+    /// Pattern that must also match somewhere in the sentence.
+    pub also: Option<Pattern>,
+    /// Pattern that must not match anywhere in the sentence.
+    pub unless: Option<Pattern>,
     /// Headline for this case when it differs from the category's.
     pub summary: Option<&'static str>,
     /// How sure a match of this rule is, 0–1.
@@ -75,9 +89,9 @@ pub struct Category {
     /// rules are tried (a fast prefilter, not a match on its own).
     #[serde(skip)]
     pub triggers: &'static [&'static str],
-    /// Expanded regex that vetoes every rule when it matches the sentence.
+    /// Pattern that vetoes every rule when it matches the sentence.
     #[serde(skip)]
-    pub unless: Option<&'static str>,
+    pub unless: Option<Pattern>,
     /// Laws engaged, with their jurisdictions.
     pub regulations: &'static [Regulation],
     /// The rules, in the order they are tried.
