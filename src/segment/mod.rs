@@ -158,7 +158,8 @@ fn terminator_end(text: &str, i: usize) -> Option<usize> {
     if bytes[i] != b'.' || end > i + 1 + closers {
         return Some(end);
     }
-    let word = word_before(text, i);
+    // "EU-U.S." is "U.S." for this purpose.
+    let word = word_before(text, i).rsplit(['-', '/']).next().unwrap_or("");
     if abbrev::never_ends(word) || is_list_marker(text, i, word) {
         return None;
     }

@@ -85,3 +85,11 @@ fn headings_are_recognised_but_list_items_are_not() {
     assert!(!is_heading("We may sell your data."));
     assert!(!is_heading("Arbitration is binding and final for all users here"));
 }
+
+#[test]
+fn hyphenated_abbreviations() {
+    assert_eq!(
+        split("We rely on the EU-U.S. DPF and the Swiss-U.S. DPF. We also use clauses."),
+        vec!["We rely on the EU-U.S. DPF and the Swiss-U.S. DPF.", "We also use clauses."]
+    );
+}
