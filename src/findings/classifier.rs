@@ -80,9 +80,23 @@ impl Matcher {
             match tail.as_ref().map(Lazy::get) {
                 None => head.is_match(hay),
                 Some(None) => false,
-                Some(Some(tail)) => head.find_iter(hay).any(|m| {
-                    tail.is_match(Input::new(hay).range(m.end()..).anchored(Anchored::Yes))
-                }),
+                Some(Some(tail)) => {
+                    // Only where head matches end matters, so a forward
+                    // half-search suffices (no reverse scan for the start).
+                    let mut input = Input::new(hay);
+                    while let Some(m) = head.search_half(&input) {
+                        let end = m.offset();
+                        if tail.is_match(Input::new(hay).range(end..).anchored(Anchored::Yes)) {
+                            return true;
+                        }
+                        let next = if end == input.start() { end + 1 } else { end };
+                        if next > hay.len() {
+                            break;
+                        }
+                        input.set_start(next);
+                    }
+                    false
+                }
             }
         })
     }
