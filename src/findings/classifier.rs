@@ -184,8 +184,7 @@ impl Classifier {
             while m != 0 {
                 let ci = m.trailing_zeros() as usize;
                 m &= m - 1;
-                let all = 0..self.categories[ci].rules.len();
-                if let Some(rule) = self.first_rule(ci, all, clause, sentence) {
+                if let Some(rule) = self.first_rule(ci, clause, sentence) {
                     hits.push(RuleHit { segment: si, category: ci, rule });
                 }
             }
@@ -193,13 +192,10 @@ impl Classifier {
         hits
     }
 
-    /// The first of `rules` (indices, in increasing order) of category `ci`
-    /// that applies to the clause.
-    fn first_rule(&self, ci: usize, rules: impl Iterator<Item = usize>, clause: &[u8], sentence: &[u8]) -> Option<usize> {
+    /// The index of the first rule of category `ci` that applies.
+    fn first_rule(&self, ci: usize, clause: &[u8], sentence: &[u8]) -> Option<usize> {
         let cat = &self.categories[ci];
-        let mut rules = rules;
-        let rule = rules.find(|&ri| {
-            let r = &cat.rules[ri];
+        let rule = cat.rules.iter().position(|r| {
             r.pattern.is_match(clause)
                 && r.also.as_ref().is_none_or(|a| a.is_match(sentence))
                 && !r.unless.as_ref().is_some_and(|u| u.is_match(sentence))

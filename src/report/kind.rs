@@ -100,21 +100,18 @@ pub fn detect(lower: &str, findings: &[Finding]) -> KindScores {
     let words = lower.split_ascii_whitespace().count().max(1) as f32;
     let per_thousand = |n: usize| n as f32 * 1000.0 / words;
     let phrase_density = |list: &[&str]| per_thousand(list.iter().map(|p| lower.matches(p).count()).sum());
-    let word_density = |list: &[&str]| {
-        per_thousand(
-            lower
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| list.contains(w))
-                .count(),
-        )
-    };
+    let (mut first_person, mut second_person) = (0, 0);
+    for w in lower.split(|c: char| !c.is_alphanumeric()) {
+        first_person += usize::from(FIRST_PERSON.contains(&w));
+        second_person += usize::from(SECOND_PERSON.contains(&w));
+    }
     let (title_privacy, title_terms) = first_title(lower);
     let news = phrase_density(REPORTING).min(20.0);
-    let voice = word_density(FIRST_PERSON).min(30.0);
+    let voice = per_thousand(first_person).min(30.0);
     // Every policy and terms of the corpus addresses the reader at ≥ 27 per
     // 1,000 words, news and shop pages at ≤ 18; a bonus only, since some
     // terms (LinkedIn's) speak of "the Member" instead.
-    let address = (word_density(SECOND_PERSON).min(40.0) - 20.0).max(0.0);
+    let address = (per_thousand(second_person).min(40.0) - 20.0).max(0.0);
 
     let z_privacy = -5.0 + 0.8 * privacy_cats.min(10) as f32 + 1.5 * title_privacy
         + 0.25 * phrase_density(PRIVACY_WORDS).min(30.0)

@@ -70,6 +70,7 @@ pub fn analyze(doc: &Document) -> Analysis {
             let cat = &CATEGORIES[h.category];
             let rule = classifier.rule(h);
             let block_start = utf16.get(doc.blocks()[s.block].start);
+            let (start16, end16) = (utf16.get(s.start), utf16.get(s.end));
             Finding {
                 category: cat.id,
                 risk: rule.risk,
@@ -78,11 +79,11 @@ pub fn analyze(doc: &Document) -> Analysis {
                 text: text[s.start..s.end].to_string(),
                 start: s.start,
                 end: s.end,
-                start_utf16: utf16.get(s.start),
-                end_utf16: utf16.get(s.end),
+                start_utf16: start16,
+                end_utf16: end16,
                 block: s.block,
-                block_start_utf16: utf16.get(s.start) - block_start,
-                block_end_utf16: utf16.get(s.end) - block_start,
+                block_start_utf16: start16 - block_start,
+                block_end_utf16: end16 - block_start,
                 sentence: text[s.sentence.clone()].to_string(),
                 sentence_start: s.sentence.start,
                 sentence_end: s.sentence.end,
