@@ -58,6 +58,8 @@ fn detokeniser_undoes_penn_treebank() {
         "we've recently updated our: (1) terms of service, and (2) privacy policy (collectively, \"terms\")."
     );
     assert_eq!(detokenize("you do n't , we ca n't ; it 's the user 's"), "you don't, we can't; it's the user's");
+    assert_eq!(detokenize("you ca n't and we wo n't"), "you can't and we won't");
+    assert_eq!(detokenize("-lrb- a -rrb- $ 100"), "(a) $100");
     assert_eq!(detokenize("-lrb- i -rrb- fees of $ 50 or 10 % !"), "(i) fees of $50 or 10%!");
     // Untokenised text passes through; the function is idempotent.
     let plain = "We may change these terms (see below), at any time.";

@@ -66,18 +66,3 @@ pub fn detokenize(text: &str) -> String {
     }
     out
 }
-
-#[cfg(test)]
-mod tests {
-    use super::detokenize;
-
-    #[test]
-    fn rejoins_clitics_punctuation_and_quotes() {
-        assert_eq!(
-            detokenize("we 've recently updated our : ( 1 ) terms , and ( 2 ) `` policy '' ."),
-            "we've recently updated our: (1) terms, and (2) \"policy\"."
-        );
-        assert_eq!(detokenize("you ca n't and we wo n't"), "you can't and we won't");
-        assert_eq!(detokenize("-lrb- a -rrb- $ 100"), "(a) $100");
-    }
-}
