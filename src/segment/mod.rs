@@ -67,11 +67,7 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     while i < bytes.len() {
         let b = bytes[i];
         match b {
-            b'\n' | b'\t' => {
-                if b == b'\t' || newline_ends_sentence(text, i) {
-                    cuts.push(i + 1);
-                }
-            }
+            b'\n' | b'\t' if b == b'\t' || newline_ends_sentence(text, i) => cuts.push(i + 1),
             b'|' if i > 0 && bytes[i - 1] == b' ' && bytes.get(i + 1) == Some(&b' ') => {
                 // A flattened table cell separator.
                 cuts.push(i + 1);
@@ -148,7 +144,7 @@ fn terminator_end(text: &str, i: usize) -> Option<usize> {
     if !first.is_whitespace() {
         return None; // "3.5", "example.com", "U.S.-based"
     }
-    let next_word = rest.trim_start().split_whitespace().next().unwrap_or("");
+    let next_word = rest.split_whitespace().next().unwrap_or("");
     let Some(next) = next_word.chars().next() else {
         return Some(end);
     };
