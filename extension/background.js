@@ -1,12 +1,29 @@
 // @ts-check
 /**
  * The extension's background: the only place the WebAssembly core runs
- * (a content script cannot instantiate wasm on pages whose CSP forbids it).
+ * (a content script cannot instantiate wasm on pages whose CSP forbids it),
+ * and the one that injects the page UI when the user asks.
  *
  * Chrome runs this file as an MV3 module service worker, Firefox as a module
- * background script (event page); manifest.json declares both. It answers
- * the messages of protocol.js and exposes `self.clausemark` for tests and
- * the extension's own pages.
+ * background script (event page); manifest.json declares both. Either may be
+ * stopped when idle and restarted by the next event, so every listener is
+ * registered synchronously below, at load, and no state that matters lives
+ * only in memory (settings are in `storage.local`, the auto-annotate
+ * registration and the context menu are kept by the browser).
+ *
+ * What it does:
+ * - answers the messages of protocol.js (`analyze`, `taxonomy`, `settings`);
+ * - toolbar button / shortcut (`_execute_action`) → `annotate(tabId)`;
+ * - context menu "Explain with Clausemark" on a selection → `explain`;
+ * - keeps the `clausemark-auto` content-script registration in step with
+ *   the `autoAnnotate` setting AND the optional `<all_urls>` grant;
+ * - when a page cannot be annotated (browser pages, stores, the PDF viewer,
+ *   no access), says why on the button: badge "!" and the reason as its
+ *   tooltip. Nothing fails silently; no listener lets a rejection escape.
+ *
+ * Split: background/settings.js (settings, auto-annotate registration),
+ * background/failures.js (why a page cannot be read; the button's badge and
+ * tooltip); this file holds the core, injection, messages and listeners.
  *
  * Privacy: the wasm is read from the extension package
  * (`chrome.runtime.getURL`); this file makes no other request, and the
@@ -15,9 +32,19 @@
 
 import './protocol.js';
 import init, * as core from './wasm/clausemark.js';
+import { getSettings, setSettings, syncAutoAnnotate } from './background/settings.js';
+import {
+  PageError, REASON, errorMessage, explainFailure, resetButton, restrictedReason, showFailure, showSummary,
+} from './background/failures.js';
 
 const Protocol = /** @type {any} */ (globalThis).ClausemarkProtocol;
 const ext = /** @type {any} */ (globalThis).browser?.runtime ? /** @type {any} */ (globalThis).browser : chrome;
+
+/** Id of the context-menu item. */
+const MENU_EXPLAIN = 'clausemark-explain';
+
+// ---------------------------------------------------------------------------
+// The wasm core
 
 /**
  * Resolves once the module is instantiated. Started at load, not on first
@@ -56,6 +83,175 @@ async function withCore(f) {
   }
 }
 
+// ---------------------------------------------------------------------------
+// Injecting the page side and talking to it
+
+/**
+ * Runs in the page's isolated world before injection: what kind of
+ * document it is, and whether our scripts (hence our CSS) are already
+ * there. Must be self-contained (it is serialised).
+ */
+function probePage() {
+  return {
+    contentType: document.contentType,
+    loaded: typeof (/** @type {any} */ (globalThis).ClausemarkProtocol) === 'object',
+  };
+}
+
+/**
+ * Makes sure the content scripts and CSS are in the tab's top frame.
+ * Frame 0 only: content/textmap.js reads same-origin iframes from the top
+ * document, and cross-origin ones are out of activeTab's reach anyway.
+ * Needs access to the tab (activeTab after a click or a context-menu
+ * choice, or the optional host permission); otherwise rejects with a
+ * PageError saying why.
+ * @param {number} tabId
+ * @param {boolean} gesture started by a user gesture (only changes the wording of errors)
+ * @returns {Promise<void>}
+ */
+async function inject(tabId, gesture) {
+  const tab = await ext.tabs.get(tabId).catch((/** @type {unknown} */ e) => {
+    throw new PageError(REASON.gone, e);
+  });
+  const url = tab.url ?? tab.pendingUrl;
+  const restricted = restrictedReason(url);
+  if (restricted) throw new PageError(restricted);
+  const target = { tabId, frameIds: [0] };
+  try {
+    const [probe] = await ext.scripting.executeScript({ target, func: probePage });
+    // No result and no error: the frame is one the browser hides from
+    // extensions (Firefox, on about: and other privileged pages).
+    if (!probe) throw new PageError(REASON.browserPage);
+    if (probe.error) throw probe.error;
+    const info = probe?.result;
+    if (info?.contentType === 'application/pdf') throw new PageError(REASON.pdf);
+    const results = await Promise.all([
+      info?.loaded ? null : ext.scripting.insertCSS({ target, files: [...Protocol.CONTENT_CSS] }),
+      ext.scripting.executeScript({ target, files: [...Protocol.CONTENT_SCRIPTS] }),
+    ]);
+    // Firefox reports a script's exception here; Chrome only logs it in the page.
+    const failed = /** @type {any[]} */ (results[1] ?? []).find((r) => r?.error);
+    if (failed) throw new Error(`a content script failed: ${errorMessage(failed.error)}`);
+  } catch (e) {
+    throw explainFailure(e, url, gesture);
+  }
+}
+
+/**
+ * Sends one `cm:*` message to the tab's top frame and unwraps the answer.
+ * @param {number} tabId
+ * @param {object} message
+ * @param {'summary' | 'findings' | 'ok'} key
+ */
+async function send(tabId, message, key) {
+  let response;
+  try {
+    response = await ext.tabs.sendMessage(tabId, message, { frameId: 0 });
+  } catch (e) {
+    const msg = errorMessage(e);
+    if (/Receiving end does not exist|Could not establish connection/i.test(msg)) {
+      throw new Error('Clausemark\'s page script did not answer (the page may have navigated, or a content script failed to load)');
+    }
+    throw explainFailure(e, undefined);
+  }
+  return Protocol.unwrap(response, key);
+}
+
+/**
+ * Annotates the tab exactly as the toolbar button does: injects the page
+ * side, sends `cm:annotate` with the settings, and resolves once the
+ * highlights are painted with the page's summary (see protocol.js). On an
+ * already annotated page the page side decides (it toggles the summary
+ * panel, or re-annotates if the page changed) and still answers with the
+ * summary; `{toggle: false}` (not used by the button) forces a fresh
+ * annotation with the panel open.
+ * The button shows the outcome (count, or "!" and the reason); the promise
+ * rejects with an Error whose message is that reason.
+ * @param {number} tabId
+ * @param {{ toggle?: boolean }} [options]
+ * @returns {Promise<any>} the summary
+ */
+function annotate(tabId, options = {}) {
+  return annotateTab(tabId, options, false);
+}
+
+/**
+ * `annotate`, knowing whether a user gesture started it.
+ * @param {number} tabId
+ * @param {{ toggle?: boolean }} options
+ * @param {boolean} gesture
+ */
+async function annotateTab(tabId, options, gesture) {
+  checkTabId(tabId);
+  try {
+    const [settings] = await Promise.all([getSettings(), inject(tabId, gesture)]);
+    const message = Protocol.annotateMessage(settings, { toggle: options?.toggle !== false });
+    const summary = await send(tabId, message, 'summary');
+    const bad = Protocol.checkSummary(summary);
+    if (bad) throw new Error(bad);
+    await showSummary(tabId, summary);
+    return summary;
+  } catch (e) {
+    await showFailure(tabId, e);
+    throw e;
+  }
+}
+
+/**
+ * Shows a card classifying `text` (or the page's current selection) in the
+ * tab, as the context-menu item does; resolves with the findings for that
+ * passage (possibly none).
+ * @param {number} tabId
+ * @param {unknown} text the selected passage, UTF-16 ≤ MAX_EXPLAIN_UTF16
+ * @param {boolean} [gesture] started by the context menu (internal)
+ * @returns {Promise<any[]>}
+ */
+async function explain(tabId, text, gesture = false) {
+  checkTabId(tabId);
+  try {
+    if (typeof text !== 'string' || !text.trim()) {
+      throw new Error(`clausemark: explain needs the selected text, a non-empty string, got ${typeof text === 'string' ? 'an empty string' : typeof text}`);
+    }
+    const message = Protocol.explainMessage(text);
+    const parsed = Protocol.parseContentMessage(message);
+    if ('error' in parsed) throw new Error(parsed.error);
+    await inject(tabId, gesture);
+    return await send(tabId, message, 'findings');
+  } catch (e) {
+    await showFailure(tabId, e);
+    throw e;
+  }
+}
+
+/**
+ * Removes every trace of Clausemark from the tab (highlights, markers, the
+ * host element) and resets the button. Resolves false when there was
+ * nothing to clear (the page side was never injected), true otherwise.
+ * @param {number} tabId
+ * @returns {Promise<boolean>}
+ */
+async function clear(tabId) {
+  checkTabId(tabId);
+  await resetButton(tabId);
+  try {
+    await ext.tabs.sendMessage(tabId, Protocol.clearMessage(), { frameId: 0 });
+    return true;
+  } catch (e) {
+    if (/Receiving end does not exist|Could not establish connection/i.test(errorMessage(e))) return false;
+    throw explainFailure(e, undefined);
+  }
+}
+
+/** @param {unknown} tabId */
+function checkTabId(tabId) {
+  if (!Number.isSafeInteger(tabId) || /** @type {number} */ (tabId) < 0) {
+    throw new Error(`clausemark: expected a tab id (an integer ≥ 0), got ${JSON.stringify(tabId) ?? typeof tabId}`);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Messages from the page and the extension's pages
+
 /**
  * Answers one protocol message.
  * @param {unknown} msg
@@ -71,20 +267,78 @@ async function handleMessage(msg) {
         return { analysis: await withCore(() => core.analyze(req.blocks)) };
       case Protocol.Type.TAXONOMY:
         return { taxonomy: await withCore(() => core.taxonomy()) };
+      case Protocol.Type.SETTINGS:
+        return { settings: await getSettings() };
     }
   } catch (e) {
-    return { error: e instanceof Error ? e.message : String(e) };
+    return { error: errorMessage(e) };
   }
   return { error: 'clausemark: unhandled request' };
 }
 
-// Registered synchronously at load, as MV3 requires for a worker woken by an event.
+// ---------------------------------------------------------------------------
+// Listeners: all registered synchronously at load, as MV3 requires for a
+// background woken by an event.
+
 ext.runtime.onMessage.addListener((/** @type {unknown} */ msg, /** @type {any} */ sender, /** @type {(r: object) => void} */ sendResponse) => {
   // Only this extension's own scripts talk to it (no externally_connectable).
   if (sender?.id !== ext.runtime.id) return false;
   handleMessage(msg).then(sendResponse);
   return true; // the answer is asynchronous
 });
+
+// Toolbar button and its shortcut (`commands._execute_action` fires this).
+ext.action.onClicked.addListener((/** @type {any} */ tab) => {
+  if (tab?.id === undefined || tab.id < 0) return;
+  annotateTab(tab.id, {}, true).catch(() => {}); // the button already shows the reason
+});
+
+/**
+ * (Re)creates the context-menu item. The browser keeps menus across
+ * background restarts, so this runs on install/update and browser start
+ * only; removeAll first makes it idempotent (no "duplicate id" error).
+ */
+function createMenu() {
+  Promise.resolve(ext.contextMenus.removeAll())
+    .catch(() => {})
+    .then(() => {
+      // `create` takes a callback in both browsers (it returns the id, not a promise).
+      ext.contextMenus.create(
+        { id: MENU_EXPLAIN, title: 'Explain with Clausemark', contexts: ['selection'] },
+        () => {
+          const err = ext.runtime.lastError;
+          if (err) console.error('clausemark: context menu:', err.message);
+        },
+      );
+    })
+    .catch((e) => console.error('clausemark: context menu:', errorMessage(e)));
+}
+
+ext.runtime.onInstalled.addListener(() => {
+  createMenu();
+  syncAutoAnnotate();
+});
+ext.runtime.onStartup.addListener(() => {
+  createMenu();
+  syncAutoAnnotate();
+});
+
+ext.contextMenus.onClicked.addListener((/** @type {any} */ info, /** @type {any} */ tab) => {
+  if (info.menuItemId !== MENU_EXPLAIN) return;
+  if (tab?.id === undefined || tab.id < 0) {
+    console.warn('clausemark: "Explain" chosen outside a tab; nothing to do');
+    return;
+  }
+  explain(tab.id, info.selectionText ?? '', true).catch(() => {}); // the button shows the reason
+});
+
+ext.storage.onChanged.addListener((/** @type {any} */ changes, /** @type {string} */ area) => {
+  if (area === 'local' && Protocol.SETTINGS_KEY in changes) syncAutoAnnotate();
+});
+ext.permissions.onAdded.addListener(() => syncAutoAnnotate());
+ext.permissions.onRemoved.addListener(() => syncAutoAnnotate());
+
+// ---------------------------------------------------------------------------
 
 /** Direct access for tests and the extension's own pages. */
 /** @type {any} */ (globalThis).clausemark = Object.freeze({
@@ -94,4 +348,12 @@ ext.runtime.onMessage.addListener((/** @type {unknown} */ msg, /** @type {any} *
   version: () => withCore(() => core.version()),
   handleMessage,
   ready,
+  annotate,
+  /** @param {number} tabId @param {unknown} text */
+  explain: (tabId, text) => explain(tabId, text),
+  clear,
+  settings: getSettings,
+  setSettings,
+  /** Resolves once the auto-annotate registration matches the settings and permission. */
+  syncAutoAnnotate,
 });

@@ -1,54 +1,266 @@
 // @ts-check
 /**
- * The messages between the content script (the page) and the background
- * (where the wasm runs): one definition, used by both sides.
+ * The messages between the page (content scripts), the extension's pages
+ * (options) and the background (where the wasm runs), and the settings
+ * they carry: one definition, used by every side.
  *
  * Why a classic script: content scripts cannot be ES modules, and the
  * background is one. This file has no `import`/`export`, so it is valid as
  * both: the background loads it with `import './protocol.js'` (for its side
- * effect), a content script with `scripting.executeScript({files:
- * ['protocol.js', 'content.js']})`. Either way it defines
- * `globalThis.ClausemarkProtocol`, frozen.
+ * effect), the page with `scripting.executeScript({files: CONTENT_SCRIPTS})`,
+ * the options page with a `<script src>`. Either way it defines
+ * `globalThis.ClausemarkProtocol`, frozen. Injecting it twice into the same
+ * world is harmless (the second run keeps the first definition).
  *
- * Wire format (everything JSON-serialisable, as extension messaging needs):
+ * Wire format (everything JSON-serialisable, as extension messaging needs).
  *
- *   request                                  response
- *   {type: "analyze", blocks: string[]}  →   {analysis: Analysis} | {error: string}
- *   {type: "taxonomy"}                   →   {taxonomy: Category[]} | {error: string}
+ * To the background (`runtime.sendMessage`):
  *
- * `Analysis` and `Category` are declared in wasm/clausemark.d.ts (generated
- * from src/wasm.rs). Offsets in an analysis are UTF-16 code units, which is
- * what DOM `Range`s and JS string indices use.
+ *   {type: "analyze", blocks: string[]}   →  {analysis: Analysis} | {error}
+ *   {type: "taxonomy"}                    →  {taxonomy: Category[]} | {error}
+ *   {type: "settings"}                    →  {settings: Settings} | {error}
  *
- * Validation is split on purpose: this module checks the envelope (`type`,
- * `blocks` is an array); the wasm checks every element and the size, and its
- * error names the faulty block.
+ * To the page (`tabs.sendMessage(tabId, msg, {frameId: 0})`), answered by
+ * content/main.js:
+ *
+ *   {type: "cm:annotate", settings, toggle?} → {summary: Summary} | {error}
+ *        resolves after the highlights are painted; on a page already
+ *        annotated, `toggle` (default true) lets the page toggle its
+ *        summary panel instead of re-annotating, `false` forces a fresh one
+ *   {type: "cm:explain", text}            →  {findings: Finding[]} | {error}
+ *   {type: "cm:focus", index}             →  {ok: true} | {error}
+ *   {type: "cm:clear"}                    →  {ok: true} | {error}
+ *
+ * `Analysis`, `Finding` and `Category` are declared in dist/types/clausemark.d.ts
+ * (generated from src/wasm.rs). Offsets in an analysis are UTF-16 code
+ * units, which is what DOM `Range`s and JS string indices use.
+ *
+ * Validation is split on purpose: this module checks envelopes (`type`,
+ * field types, sizes it can judge cheaply); the wasm checks every block and
+ * the document size, and its error names the faulty block.
  */
 (function (root) {
   'use strict';
+  if (root.ClausemarkProtocol) return; // injected twice into one world
+
+  /** Protocol version; bump on any incompatible change to the wire format. */
+  const VERSION = 2;
+
+  /** Every message type. The `cm:` ones travel background → page. */
+  const Type = Object.freeze({
+    ANALYZE: 'analyze',
+    TAXONOMY: 'taxonomy',
+    SETTINGS: 'settings',
+    ANNOTATE: 'cm:annotate',
+    EXPLAIN: 'cm:explain',
+    FOCUS: 'cm:focus',
+    CLEAR: 'cm:clear',
+  });
+
+  /** Types the background answers. */
+  const BACKGROUND_TYPES = Object.freeze([Type.ANALYZE, Type.TAXONOMY, Type.SETTINGS]);
+  /** Types content/main.js answers. */
+  const CONTENT_TYPES = Object.freeze([Type.ANNOTATE, Type.EXPLAIN, Type.FOCUS, Type.CLEAR]);
+
+  /**
+   * Files injected into a page, in this order, as classic scripts sharing
+   * the extension's isolated world (paths relative to the extension root).
+   * Every one tolerates being injected twice. Order = load-time
+   * dependencies: each content file reads its predecessors from
+   * `ClausemarkContent` when it runs (ui.js needs ui/style.js; the ui/
+   * parts need ui.js; main.js needs them all).
+   */
+  const CONTENT_SCRIPTS = Object.freeze([
+    'protocol.js',
+    'content/textmap.js',
+    'content/highlights.js',
+    'content/ui/style.js',
+    'content/ui.js',
+    'content/ui/markers.js',
+    'content/ui/cards.js',
+    'content/ui/panel.js',
+    'content/ui/export.js',
+    'content/ui/selection.js',
+    'content/main.js',
+  ]);
+
+  /**
+   * Style sheets inserted with `scripting.insertCSS` (a document-level
+   * sheet, outside the page's CSP and DOM): the `::highlight(clausemark-*)`
+   * rules cannot live in a shadow root.
+   */
+  const CONTENT_CSS = Object.freeze(['content/highlights.css']);
+
+  /** Appended after CONTENT_SCRIPTS for auto-annotation: decides whether the page looks like a policy. */
+  const AUTO_SCRIPT = 'content/auto.js';
+  /** Id of the `scripting.registerContentScripts` entry for auto-annotation. */
+  const AUTO_SCRIPT_ID = 'clausemark-auto';
+
+  /**
+   * Longest passage `cm:explain` accepts, in UTF-16 code units (≈ 10 pages
+   * of text); a longer selection is a whole document, which is what the
+   * toolbar button is for.
+   */
+  const MAX_EXPLAIN_UTF16 = 20_000;
+
+  // ---------------------------------------------------------------------------
+  // Settings
+
+  /** `chrome.storage.local` key holding the settings object. */
+  const SETTINGS_KEY = 'settings';
+
+  /** Which finding risks each sensitivity shows. */
+  const RISKS_BY_SENSITIVITY = Object.freeze({
+    low: Object.freeze(['bad']),
+    normal: Object.freeze(['good', 'caution', 'bad']),
+    high: Object.freeze(['good', 'neutral', 'caution', 'bad']),
+  });
+  const SENSITIVITIES = Object.freeze(/** @type {const} */ (['low', 'normal', 'high']));
+  const THEMES = Object.freeze(/** @type {const} */ (['system', 'light', 'dark']));
+
+  /** Category ids are the taxonomy's file names: lower-case ASCII and `_`. */
+  const CATEGORY_ID = /^[a-z][a-z0-9_]{0,63}$/;
+  const MAX_DISABLED_CATEGORIES = 256;
+
+  /**
+   * @typedef {{
+   *   autoAnnotate: boolean,
+   *   disabledCategories: string[],
+   *   sensitivity: 'low' | 'normal' | 'high',
+   *   theme: 'system' | 'light' | 'dark',
+   * }} Settings
+   *
+   * - `autoAnnotate`: annotate pages that look like policies on load. Only
+   *   effective while the optional `<all_urls>` host permission is granted;
+   *   the background keeps the two in step.
+   * - `disabledCategories`: category ids NOT shown (a list of the switched-
+   *   off ones, so a category added by a later version starts switched on).
+   * - `sensitivity`: `low` = bad only; `normal` = good, caution, bad;
+   *   `high` = everything, neutral included.
+   * - `theme`: the UI's colours; `system` follows `prefers-color-scheme`.
+   */
+
+  /** @type {Readonly<Settings>} */
+  const DEFAULT_SETTINGS = Object.freeze({
+    autoAnnotate: false,
+    disabledCategories: /** @type {string[]} */ (Object.freeze([])),
+    sensitivity: 'normal',
+    theme: 'system',
+  });
+
+  /**
+   * One checker per key: the cleaned value, or an error message.
+   * @type {Record<keyof Settings, (v: unknown) => { value: any } | { error: string }>}
+   */
+  const CHECKS = {
+    autoAnnotate: (v) => (typeof v === 'boolean' ? { value: v } : { error: `expected true or false, got ${describe(v)}` }),
+    disabledCategories(v) {
+      if (!Array.isArray(v)) return { error: `expected an array of category ids, got ${describe(v)}` };
+      if (v.length > MAX_DISABLED_CATEGORIES) return { error: `at most ${MAX_DISABLED_CATEGORIES} ids, got ${v.length}` };
+      const bad = v.findIndex((id) => typeof id !== 'string' || !CATEGORY_ID.test(id));
+      if (bad >= 0) return { error: `item ${bad} is not a category id (lower-case letters, digits, "_"): ${describe(v[bad])}` };
+      return { value: [...new Set(/** @type {string[]} */ (v))].sort() };
+    },
+    sensitivity: (v) => oneOf(v, SENSITIVITIES),
+    theme: (v) => oneOf(v, THEMES),
+  };
+
+  /**
+   * @param {unknown} v
+   * @param {readonly string[]} allowed
+   */
+  function oneOf(v, allowed) {
+    return typeof v === 'string' && allowed.includes(v)
+      ? { value: v }
+      : { error: `expected one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${describe(v)}` };
+  }
+
+  /**
+   * Cleans a stored settings object (possibly from an older version, or
+   * hand-edited): unknown keys are dropped, missing or bad values take their
+   * default, and every such repair is named in `errors` (missing keys are
+   * not errors). Never throws.
+   * @param {unknown} raw
+   * @returns {{ settings: Settings, errors: string[] }}
+   */
+  function validateSettings(raw) {
+    /** @type {any} */
+    const settings = { ...DEFAULT_SETTINGS, disabledCategories: [] };
+    const errors = [];
+    if (raw === undefined || raw === null) return { settings, errors };
+    if (typeof raw !== 'object' || Array.isArray(raw)) {
+      return { settings, errors: [`settings: expected an object, got ${describe(raw)}; using the defaults`] };
+    }
+    for (const [key, value] of Object.entries(raw)) {
+      if (!Object.hasOwn(CHECKS, key)) {
+        errors.push(`settings: unknown key ${JSON.stringify(key)} dropped`);
+        continue;
+      }
+      const r = CHECKS[/** @type {keyof Settings} */ (key)](value);
+      if ('error' in r) errors.push(`settings.${key}: ${r.error}; using the default ${JSON.stringify(settings[key])}`);
+      else settings[key] = r.value;
+    }
+    return { settings, errors };
+  }
+
+  /**
+   * Checks a partial update (what `setSettings` takes). Unlike
+   * `validateSettings` nothing is repaired: a caller that sends a bad value
+   * gets every problem named and should store nothing.
+   * @param {unknown} partial
+   * @returns {{ patch: Partial<Settings> } | { error: string }}
+   */
+  function validateSettingsPatch(partial) {
+    if (typeof partial !== 'object' || partial === null || Array.isArray(partial)) {
+      return { error: `clausemark: settings must be an object, got ${describe(partial)}` };
+    }
+    /** @type {any} */
+    const patch = {};
+    const errors = [];
+    for (const [key, value] of Object.entries(partial)) {
+      if (!Object.hasOwn(CHECKS, key)) {
+        errors.push(`unknown key ${JSON.stringify(key)} (known: ${Object.keys(CHECKS).join(', ')})`);
+        continue;
+      }
+      const r = CHECKS[/** @type {keyof Settings} */ (key)](value);
+      if ('error' in r) errors.push(`${key}: ${r.error}`);
+      else patch[key] = r.value;
+    }
+    return errors.length ? { error: `clausemark: bad settings: ${errors.join('; ')}` } : { patch };
+  }
+
+  /**
+   * Whether the settings show a finding (its risk passes the sensitivity,
+   * its category is switched on).
+   * @param {{ risk: string, category: string }} finding
+   * @param {Settings} settings
+   */
+  function isShown(finding, settings) {
+    const risks = RISKS_BY_SENSITIVITY[settings.sensitivity] ?? RISKS_BY_SENSITIVITY.normal;
+    return risks.includes(finding.risk) && !settings.disabledCategories.includes(finding.category);
+  }
+
+  // ---------------------------------------------------------------------------
+  // Parsing incoming messages
 
   /** @typedef {{ type: 'analyze', blocks: string[] }} AnalyzeRequest */
   /** @typedef {{ type: 'taxonomy' }} TaxonomyRequest */
-  /** @typedef {AnalyzeRequest | TaxonomyRequest} Request */
-  /** @typedef {{ analysis: object } | { error: string }} AnalyzeResponse */
-  /** @typedef {{ taxonomy: object[] } | { error: string }} TaxonomyResponse */
-
-  /** Protocol version; bump on any incompatible change to the wire format. */
-  const VERSION = 1;
-
-  /** The request types. */
-  const Type = Object.freeze({ ANALYZE: 'analyze', TAXONOMY: 'taxonomy' });
+  /** @typedef {{ type: 'settings' }} SettingsRequest */
+  /** @typedef {AnalyzeRequest | TaxonomyRequest | SettingsRequest} Request */
+  /** @typedef {{ type: 'cm:annotate', settings: Settings, toggle?: boolean }} AnnotateMessage */
+  /** @typedef {{ type: 'cm:explain', text: string }} ExplainMessage */
+  /** @typedef {{ type: 'cm:focus', index: number }} FocusMessage */
+  /** @typedef {{ type: 'cm:clear' }} ClearMessage */
+  /** @typedef {AnnotateMessage | ExplainMessage | FocusMessage | ClearMessage} ContentMessage */
 
   /**
-   * Checks an incoming message's envelope.
+   * Checks a message sent to the background.
    * @param {unknown} msg
    * @returns {{ request: Request } | { error: string }}
    */
   function parseRequest(msg) {
-    if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
-      return { error: `clausemark: a message must be an object with a "type", got ${describe(msg)}` };
-    }
-    const m = /** @type {Record<string, unknown>} */ (msg);
+    const m = envelope(msg);
+    if (typeof m === 'string') return { error: m };
     switch (m.type) {
       case Type.ANALYZE:
         if (!Array.isArray(m.blocks)) {
@@ -57,9 +269,65 @@
         return { request: { type: Type.ANALYZE, blocks: /** @type {string[]} */ (m.blocks) } };
       case Type.TAXONOMY:
         return { request: { type: Type.TAXONOMY } };
+      case Type.SETTINGS:
+        return { request: { type: Type.SETTINGS } };
       default:
-        return { error: `clausemark: unknown message type ${describe(m.type)} (known: ${Object.values(Type).join(', ')})` };
+        if (CONTENT_TYPES.includes(/** @type {any} */ (m.type))) {
+          return { error: `clausemark: ${describe(m.type)} is a message for the page, not the background` };
+        }
+        return { error: `clausemark: unknown message type ${describe(m.type)} (known: ${BACKGROUND_TYPES.join(', ')})` };
     }
+  }
+
+  /**
+   * Checks a message sent to the page (content/main.js).
+   * @param {unknown} msg
+   * @returns {{ message: ContentMessage } | { error: string }}
+   */
+  function parseContentMessage(msg) {
+    const m = envelope(msg);
+    if (typeof m === 'string') return { error: m };
+    switch (m.type) {
+      case Type.ANNOTATE: {
+        if (typeof m.settings !== 'object' || m.settings === null) {
+          return { error: `clausemark: "cm:annotate" needs "settings", an object, got ${describe(m.settings)}` };
+        }
+        if (m.toggle !== undefined && typeof m.toggle !== 'boolean') {
+          return { error: `clausemark: "cm:annotate" takes "toggle", true or false, got ${describe(m.toggle)}` };
+        }
+        // Repaired rather than refused: the background always sends clean ones.
+        return { message: { type: Type.ANNOTATE, settings: validateSettings(m.settings).settings, toggle: m.toggle !== false } };
+      }
+      case Type.EXPLAIN: {
+        if (typeof m.text !== 'string') {
+          return { error: `clausemark: "cm:explain" needs "text", a string, got ${describe(m.text)}` };
+        }
+        if (m.text.length > MAX_EXPLAIN_UTF16) {
+          return { error: `clausemark: the passage to explain is too long (${m.text.length} characters, at most ${MAX_EXPLAIN_UTF16}); use the toolbar button to annotate the whole page` };
+        }
+        return { message: { type: Type.EXPLAIN, text: m.text } };
+      }
+      case Type.FOCUS:
+        if (!Number.isSafeInteger(m.index) || /** @type {number} */ (m.index) < 0) {
+          return { error: `clausemark: "cm:focus" needs "index", a finding index ≥ 0, got ${describe(m.index)}` };
+        }
+        return { message: { type: Type.FOCUS, index: /** @type {number} */ (m.index) } };
+      case Type.CLEAR:
+        return { message: { type: Type.CLEAR } };
+      default:
+        return { error: `clausemark: unknown page message type ${describe(m.type)} (known: ${CONTENT_TYPES.join(', ')})` };
+    }
+  }
+
+  /**
+   * @param {unknown} msg
+   * @returns {Record<string, unknown> | string} the object, or an error message
+   */
+  function envelope(msg) {
+    if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
+      return `clausemark: a message must be an object with a "type", got ${describe(msg)}`;
+    }
+    return /** @type {Record<string, unknown>} */ (msg);
   }
 
   /**
@@ -70,8 +338,12 @@
     if (v === null) return 'null';
     if (Array.isArray(v)) return 'an array';
     if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+    if (typeof v === 'number' || typeof v === 'boolean') return `${typeof v} ${v}`;
     return typeof v;
   }
+
+  // ---------------------------------------------------------------------------
+  // Constructors
 
   /** @param {string[]} blocks @returns {AnalyzeRequest} */
   function analyzeRequest(blocks) {
@@ -83,21 +355,70 @@
     return { type: Type.TAXONOMY };
   }
 
+  /** @returns {SettingsRequest} */
+  function settingsRequest() {
+    return { type: Type.SETTINGS };
+  }
+
+  /**
+   * @param {Settings} settings
+   * @param {{ toggle?: boolean }} [options] `toggle: false` forces a fresh annotation
+   * @returns {AnnotateMessage}
+   */
+  function annotateMessage(settings, options = {}) {
+    return options.toggle === false ? { type: Type.ANNOTATE, settings, toggle: false } : { type: Type.ANNOTATE, settings };
+  }
+
+  /** @param {string} text the passage, UTF-16 ≤ MAX_EXPLAIN_UTF16 @returns {ExplainMessage} */
+  function explainMessage(text) {
+    return { type: Type.EXPLAIN, text };
+  }
+
+  /** @param {number} index into the summary's `findings` @returns {FocusMessage} */
+  function focusMessage(index) {
+    return { type: Type.FOCUS, index };
+  }
+
+  /** @returns {ClearMessage} */
+  function clearMessage() {
+    return { type: Type.CLEAR };
+  }
+
+  // ---------------------------------------------------------------------------
+  // Responses
+
   /**
    * Unwraps a response: its payload, or a thrown Error carrying its message.
-   * An `undefined` response means nobody answered (background not loaded).
+   * An `undefined` response means nobody answered.
    * @param {unknown} response
-   * @param {'analysis' | 'taxonomy'} key
+   * @param {'analysis' | 'taxonomy' | 'settings' | 'summary' | 'findings'} key
    */
   function unwrap(response, key) {
     if (typeof response !== 'object' || response === null) {
-      throw new Error('clausemark: no answer from the background');
+      throw new Error(`clausemark: no answer (expected "${key}")`);
     }
     const r = /** @type {Record<string, unknown>} */ (response);
     if (typeof r.error === 'string') throw new Error(r.error);
     if (!(key in r)) throw new Error(`clausemark: malformed answer, no "${key}"`);
     return r[key];
   }
+
+  /**
+   * Checks the shape of a `cm:annotate` answer's summary (what the page
+   * sends back; the background passes it on to callers).
+   * @param {unknown} s
+   * @returns {string | null} an error message, or null when well-formed
+   */
+  function checkSummary(s) {
+    if (typeof s !== 'object' || s === null) return `clausemark: the page answered no summary (${describe(s)})`;
+    const o = /** @type {Record<string, unknown>} */ (s);
+    if (!Array.isArray(o.findings)) return `clausemark: the page's summary has no "findings" array (${describe(o.findings)})`;
+    if (typeof o.painted !== 'number') return `clausemark: the page's summary has no "painted" count (${describe(o.painted)})`;
+    return null;
+  }
+
+  // ---------------------------------------------------------------------------
+  // Helpers for content scripts and extension pages (not the background)
 
   /** The extension API namespace: `browser` on Firefox, `chrome` elsewhere. */
   function api() {
@@ -106,8 +427,7 @@
   }
 
   /**
-   * Sends the blocks to the background and resolves to the analysis (for
-   * content scripts and extension pages; not for the background itself).
+   * Sends the blocks to the background and resolves to the analysis.
    * @param {string[]} blocks
    */
   async function requestAnalysis(blocks) {
@@ -119,14 +439,42 @@
     return unwrap(await api().runtime.sendMessage(taxonomyRequest()), 'taxonomy');
   }
 
+  /** Resolves to the settings, defaults filled in, from the background. */
+  async function requestSettings() {
+    return /** @type {Settings} */ (unwrap(await api().runtime.sendMessage(settingsRequest()), 'settings'));
+  }
+
   root.ClausemarkProtocol = Object.freeze({
     VERSION,
     Type,
+    BACKGROUND_TYPES,
+    CONTENT_TYPES,
+    CONTENT_SCRIPTS,
+    CONTENT_CSS,
+    AUTO_SCRIPT,
+    AUTO_SCRIPT_ID,
+    MAX_EXPLAIN_UTF16,
+    SETTINGS_KEY,
+    DEFAULT_SETTINGS,
+    SENSITIVITIES,
+    THEMES,
+    RISKS_BY_SENSITIVITY,
+    validateSettings,
+    validateSettingsPatch,
+    isShown,
     parseRequest,
+    parseContentMessage,
     analyzeRequest,
     taxonomyRequest,
+    settingsRequest,
+    annotateMessage,
+    explainMessage,
+    focusMessage,
+    clearMessage,
     unwrap,
+    checkSummary,
     requestAnalysis,
     requestTaxonomy,
+    requestSettings,
   });
 })(/** @type {any} */ (globalThis));

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
+import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -17,9 +18,11 @@ test('every top-level key of manifest.json is documented in manifest.md', () => 
   assert.deepEqual(missing, [], 'keys without a "## `key`" section in manifest.md');
 });
 
-test('permissions are exactly activeTab + scripting, with no host access', () => {
-  assert.deepEqual([...manifest.permissions].sort(), ['activeTab', 'scripting']);
-  for (const k of ['host_permissions', 'optional_host_permissions', 'content_scripts', 'externally_connectable', 'web_accessible_resources']) {
+test('permissions are exactly activeTab, contextMenus, scripting, storage; host access only optional', () => {
+  assert.deepEqual([...manifest.permissions].sort(), ['activeTab', 'contextMenus', 'scripting', 'storage']);
+  // Asked for only when the user switches auto-annotate on (options page).
+  assert.deepEqual(manifest.optional_host_permissions, ['<all_urls>']);
+  for (const k of ['host_permissions', 'optional_permissions', 'content_scripts', 'externally_connectable', 'web_accessible_resources']) {
     assert.equal(manifest[k], undefined, `${k} must not be declared`);
   }
 });
@@ -42,5 +45,27 @@ test('manifest version matches Cargo.toml', () => {
 
 test('every file the manifest names exists in extension/', () => {
   const files = [manifest.background.service_worker, ...Object.values(manifest.icons), ...Object.values(manifest.action.default_icon)];
+  if (manifest.options_ui) files.push(manifest.options_ui.page);
   for (const f of files) assert.ok(existsSync(ROOT + 'extension/' + f), `extension/${f}`);
+});
+
+test('the toolbar button has no popup, a shortcut, and an options page', () => {
+  assert.equal(manifest.action.default_popup, undefined, 'a click must reach action.onClicked');
+  assert.ok(manifest.commands?._execute_action?.suggested_key?.default, 'commands._execute_action with a suggested key');
+  assert.ok(manifest.options_ui?.page, 'options_ui.page');
+});
+
+test('every file protocol.js injects exists in extension/, and the old placeholder is gone', () => {
+  // protocol.js is a classic script defining globalThis.ClausemarkProtocol: run it in a sandbox.
+  const sandbox = { globalThis: {} };
+  sandbox.globalThis = sandbox;
+  vm.runInNewContext(readFileSync(ROOT + 'extension/protocol.js', 'utf8'), sandbox);
+  const P = sandbox.ClausemarkProtocol;
+  assert.ok(P, 'protocol.js defines ClausemarkProtocol');
+  const files = [...P.CONTENT_SCRIPTS, ...P.CONTENT_CSS, P.AUTO_SCRIPT];
+  assert.equal(P.CONTENT_SCRIPTS[0], 'protocol.js', 'the protocol is injected first');
+  assert.equal(P.CONTENT_SCRIPTS.at(-1), 'content/main.js', 'main.js last');
+  for (const f of files) assert.ok(existsSync(ROOT + 'extension/' + f), `extension/${f}`);
+  assert.deepEqual([...P.CONTENT_CSS], ['content/highlights.css']);
+  assert.equal(existsSync(ROOT + 'extension/content.js'), false, 'extension/content.js was replaced by content/');
 });
