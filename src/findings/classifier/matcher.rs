@@ -8,9 +8,11 @@
 //! its matches end.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
-use regex_automata::meta::Regex;
+use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::nfa::thompson;
+use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input};
 
 use super::gate::{self, GateBuilder};
@@ -20,9 +22,23 @@ use crate::taxonomy::Pattern;
 /// A regex compiled the first time it is needed. A pattern that fails to
 /// compile (impossible for the built-in taxonomy, which `build.rs`
 /// compiles) never matches.
+///
+/// Only a forward lazy DFA is built, not a full `meta::Regex`: the engine
+/// never needs where a match starts (only whether and where it ends), and
+/// the gate has already checked its literals, so the reverse automaton and
+/// the prefilters a meta regex builds were pure cost — compiling them was
+/// most of a restarted service worker's first analysis.
 pub struct Lazy {
     source: &'static str,
-    compiled: OnceLock<Option<Regex>>,
+    compiled: OnceLock<Option<Compiled>>,
+}
+
+struct Compiled {
+    dfa: DFA,
+    /// The DFA's state cache. The engine runs on one thread (the wasm is
+    /// single-threaded, the CLI analyses one document at a time), so the
+    /// lock is never contended.
+    cache: Mutex<Cache>,
 }
 
 impl Lazy {
@@ -30,18 +46,34 @@ impl Lazy {
         Lazy { source, compiled: OnceLock::new() }
     }
 
-    fn get(&self) -> Option<&Regex> {
-        self.compiled.get_or_init(|| compile(self.source)).as_ref()
+    fn get(&self) -> Option<&Compiled> {
+        self.compiled
+            .get_or_init(|| compile(self.source).map(|dfa| Compiled { cache: Mutex::new(dfa.create_cache()), dfa }))
+            .as_ref()
+    }
+
+    /// Where the leftmost-first match in `input` ends, if there is one.
+    fn search_end(&self, input: &Input) -> Option<usize> {
+        let c = self.get()?;
+        let mut cache = c.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // A lazy DFA only fails when told to give up on a thrashing cache
+        // or to quit on some byte; neither is configured here.
+        c.dfa.try_search_fwd(&mut cache, input).ok().flatten().map(|m| m.offset())
+    }
+
+    /// Whether `input` holds a match (stops at the first one seen).
+    fn is_match(&self, input: Input) -> bool {
+        self.search_end(&input.earliest(true)).is_some()
     }
 }
 
 /// Compiles a rule regex as `regex::bytes` would: patterns run in ASCII mode
 /// over bytes, so `\W` may match bytes of multi-byte characters. `None` if
 /// it does not compile.
-pub(super) fn compile(source: &str) -> Option<Regex> {
-    Regex::builder()
-        .syntax(regex_automata::util::syntax::Config::new().utf8(false))
-        .configure(Regex::config().utf8_empty(false))
+pub(super) fn compile(source: &str) -> Option<DFA> {
+    DFA::builder()
+        .syntax(syntax::Config::new().utf8(false))
+        .thompson(thompson::Config::new().utf8(false))
         .build(source)
         .ok()
 }
@@ -67,12 +99,9 @@ impl Heads {
     /// (each search resumes where the previous match ended).
     fn ends(&self, id: u32, hay: &[u8], out: &mut Vec<usize>) {
         out.clear();
-        let Some(head) = self.list[id as usize].get() else { return };
-        // Only where head matches end matters, so a forward half-search
-        // suffices (no reverse scan for the start).
+        let head = &self.list[id as usize];
         let mut input = Input::new(hay);
-        while let Some(m) = head.search_half(&input) {
-            let end = m.offset();
+        while let Some(end) = head.search_end(&input) {
             out.push(end);
             let next = if end == input.start() { end + 1 } else { end };
             if next > hay.len() {
@@ -161,10 +190,9 @@ impl Matcher {
             if !gate::satisfied(&b.needs, &scratch.bits) {
                 return false;
             }
-            match b.tail.as_ref().map(Lazy::get) {
+            match &b.tail {
                 None => !scratch.ends(heads, b.head, hay).is_empty(),
-                Some(None) => false,
-                Some(Some(tail)) => scratch
+                Some(tail) => scratch
                     .ends(heads, b.head, hay)
                     .iter()
                     .any(|&end| tail.is_match(Input::new(hay).range(end..).anchored(Anchored::Yes))),
@@ -176,11 +204,9 @@ impl Matcher {
     /// sharing; used for sentence-level checks).
     pub fn is_match(&self, heads: &Heads, hay: &[u8]) -> bool {
         self.branches.iter().any(|b| {
-            let Some(head) = heads.list[b.head as usize].get() else { return false };
-            match b.tail.as_ref().map(Lazy::get) {
-                None => head.is_match(hay),
-                Some(None) => false,
-                Some(Some(tail)) => {
+            match &b.tail {
+                None => heads.list[b.head as usize].is_match(Input::new(hay)),
+                Some(tail) => {
                     let mut ends = Vec::new();
                     heads.ends(b.head, hay, &mut ends);
                     ends.iter().any(|&end| tail.is_match(Input::new(hay).range(end..).anchored(Anchored::Yes)))
