@@ -22,12 +22,27 @@ mod gate;
 mod literals;
 mod matcher;
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use self::gate::{Gate, GateBuilder};
-use self::matcher::{Heads, Matcher, Scratch};
+use self::matcher::{Matcher, Regexes, Scratch};
 use crate::segment::Segment;
 use crate::taxonomy::{Category, Rule, CATEGORIES};
+
+/// Documents with fewer clauses than this are classified on one thread
+/// (about 500 KB of text: a thread costs little, but each new thread warms
+/// its own regex state caches).
+pub const PARALLEL_MIN_SEGMENTS: usize = 4096;
+
+/// How many threads to classify `segments` clauses on.
+fn threads_for(segments: usize) -> usize {
+    #[cfg(not(target_arch = "wasm32"))]
+    if segments >= PARALLEL_MIN_SEGMENTS {
+        return std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    }
+    let _ = segments;
+    1
+}
 
 /// A rule that fired: clause `segment` belongs to category `category`
 /// (index into [`CATEGORIES`]) by rule `rule` (index into its rules).
@@ -59,8 +74,10 @@ struct CompiledCategory {
 /// The compiled taxonomy. Build once ([`Classifier::global`]) and share.
 pub struct Classifier {
     gate: Gate,
-    heads: Heads,
+    regexes: Regexes,
     categories: Vec<CompiledCategory>,
+    /// Working memory of earlier calls, kept for its warm regex caches.
+    spare: Mutex<Vec<Scratch>>,
 }
 
 impl Classifier {
@@ -74,34 +91,64 @@ impl Classifier {
     /// are used); the regexes themselves compile on first use.
     pub fn new(categories: &'static [Category]) -> Self {
         let defs = &categories[..categories.len().min(64)];
-        let mut heads = Heads::default();
+        let mut regexes = Regexes::default();
         let mut gate = GateBuilder::default();
         let categories = defs
             .iter()
             .map(|c| CompiledCategory {
-                unless: c.unless.map(|p| Matcher::new(p, &mut heads, Some(&mut gate))),
+                unless: c.unless.map(|p| Matcher::new(p, &mut regexes, Some(&mut gate))),
                 rules: c
                     .rules
                     .iter()
                     .map(|r| CompiledRule {
                         def: r,
-                        pattern: Matcher::new(r.pattern, &mut heads, Some(&mut gate)),
-                        also: r.also.map(|p| Matcher::new(p, &mut heads, Some(&mut gate))),
-                        unless: r.unless.map(|p| Matcher::new(p, &mut heads, Some(&mut gate))),
+                        pattern: Matcher::new(r.pattern, &mut regexes, Some(&mut gate)),
+                        also: r.also.map(|p| Matcher::new(p, &mut regexes, Some(&mut gate))),
+                        unless: r.unless.map(|p| Matcher::new(p, &mut regexes, Some(&mut gate))),
                     })
                     .collect(),
             })
             .collect();
-        Classifier { gate: gate.build(defs), heads, categories }
+        Classifier { gate: gate.build(defs), regexes, categories, spare: Mutex::new(Vec::new()) }
     }
 
     /// Classifies `segments` of a document whose ASCII-lower-cased bytes are
     /// `lower` (same length and offsets as the original text). Returns at
     /// most one hit per (segment, category), in segment order.
+    ///
+    /// Natively, a large document (≥ [`PARALLEL_MIN_SEGMENTS`] clauses) is
+    /// cut into contiguous runs of clauses classified on separate threads;
+    /// clauses are independent, so the hits are the same. The wasm build
+    /// has one thread.
     pub fn classify(&self, lower: &[u8], segments: &[Segment]) -> Vec<RuleHit> {
+        let threads = threads_for(segments.len());
+        if threads <= 1 {
+            return self.classify_run(lower, segments, 0);
+        }
+        let per = segments.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let runs: Vec<_> = segments
+                .chunks(per)
+                .enumerate()
+                .map(|(i, run)| scope.spawn(move || self.classify_run(lower, run, i * per)))
+                .collect();
+            let mut hits = Vec::new();
+            for run in runs {
+                match run.join() {
+                    Ok(h) => hits.extend(h),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            hits
+        })
+    }
+
+    /// Classifies one run of consecutive segments; `first` is the index of
+    /// `segments[0]` in the document's segment list.
+    fn classify_run(&self, lower: &[u8], segments: &[Segment], first: usize) -> Vec<RuleHit> {
         let mut hits = Vec::new();
-        let mut scratch = Scratch::new(&self.heads, self.gate.bits());
-        for (si, seg) in segments.iter().enumerate() {
+        let mut scratch = self.take_scratch();
+        for (i, seg) in segments.iter().enumerate() {
             if seg.heading {
                 continue;
             }
@@ -117,35 +164,43 @@ impl Classifier {
                 mask &= mask - 1;
                 let cat = &self.categories[ci];
                 let rule = cat.rules.iter().position(|r| {
-                    r.pattern.is_match_gated(&self.heads, clause, &mut scratch)
-                        && self.sentence_allows(r, sentence, whole.then_some(&mut scratch))
+                    r.pattern.is_match_gated(&self.regexes, clause, &mut scratch)
+                        && self.sentence_allows(r, sentence, whole, &mut scratch)
                 });
-                if let Some(rule) = rule.filter(|_| !self.vetoed(cat, sentence, whole.then_some(&mut scratch))) {
-                    hits.push(RuleHit { segment: si, category: ci, rule });
+                if let Some(rule) = rule.filter(|_| !self.vetoed(cat, sentence, whole, &mut scratch)) {
+                    hits.push(RuleHit { segment: first + i, category: ci, rule });
                 }
             }
         }
+        self.spare.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(scratch);
         hits
     }
 
-    /// Whether `m` matches `sentence`; `shared` is the clause's scratch when
-    /// the clause is the whole sentence.
-    fn on_sentence(&self, m: &Matcher, sentence: &[u8], shared: Option<&mut Scratch>) -> bool {
-        match shared {
-            Some(scratch) => m.is_match_gated(&self.heads, sentence, scratch),
-            None => m.is_match(&self.heads, sentence),
+    /// Working memory with warm caches from an earlier call, or a new one.
+    fn take_scratch(&self) -> Scratch {
+        let spare = self.spare.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop();
+        spare.unwrap_or_else(|| Scratch::new(&self.regexes, self.gate.bits()))
+    }
+
+    /// Whether `m` matches `sentence`; `whole` says the sentence is the
+    /// clause `scratch` holds the gate and head matches of.
+    fn on_sentence(&self, m: &Matcher, sentence: &[u8], whole: bool, scratch: &mut Scratch) -> bool {
+        if whole {
+            m.is_match_gated(&self.regexes, sentence, scratch)
+        } else {
+            m.is_match(&self.regexes, sentence, scratch)
         }
     }
 
     /// The rule's `also` holds and its `unless` does not, on the sentence.
-    fn sentence_allows(&self, r: &CompiledRule, sentence: &[u8], mut shared: Option<&mut Scratch>) -> bool {
-        r.also.as_ref().is_none_or(|a| self.on_sentence(a, sentence, shared.as_deref_mut()))
-            && !r.unless.as_ref().is_some_and(|u| self.on_sentence(u, sentence, shared))
+    fn sentence_allows(&self, r: &CompiledRule, sentence: &[u8], whole: bool, scratch: &mut Scratch) -> bool {
+        r.also.as_ref().is_none_or(|a| self.on_sentence(a, sentence, whole, scratch))
+            && !r.unless.as_ref().is_some_and(|u| self.on_sentence(u, sentence, whole, scratch))
     }
 
     /// The category veto, checked last: it is rarely reached.
-    fn vetoed(&self, cat: &CompiledCategory, sentence: &[u8], shared: Option<&mut Scratch>) -> bool {
-        cat.unless.as_ref().is_some_and(|u| self.on_sentence(u, sentence, shared))
+    fn vetoed(&self, cat: &CompiledCategory, sentence: &[u8], whole: bool, scratch: &mut Scratch) -> bool {
+        cat.unless.as_ref().is_some_and(|u| self.on_sentence(u, sentence, whole, scratch))
     }
 
     /// The rule definition behind a hit.
@@ -164,20 +219,22 @@ mod tests {
     /// rule of every triggered category is searched on its own.
     fn ungated(c: &Classifier, lower: &[u8], segments: &[crate::segment::Segment]) -> Vec<RuleHit> {
         let mut hits = Vec::new();
-        let mut bits = c.gate.bits();
+        let mut scratch = c.take_scratch();
         for (si, seg) in segments.iter().enumerate() {
             if seg.heading {
                 continue;
             }
             let clause = &lower[seg.start..seg.end];
             let sentence = &lower[seg.sentence.clone()];
-            let mut m = c.gate.scan(clause, &mut bits);
+            let mut m = c.gate.scan(clause, &mut scratch.bits);
             while m != 0 {
                 let ci = m.trailing_zeros() as usize;
                 m &= m - 1;
                 let cat = &c.categories[ci];
-                let rule = cat.rules.iter().position(|r| r.pattern.is_match(&c.heads, clause) && c.sentence_allows(r, sentence, None));
-                if let Some(rule) = rule.filter(|_| !c.vetoed(cat, sentence, None)) {
+                let rule = cat.rules.iter().position(|r| {
+                    r.pattern.is_match(&c.regexes, clause, &mut scratch) && c.sentence_allows(r, sentence, false, &mut scratch)
+                });
+                if let Some(rule) = rule.filter(|_| !c.vetoed(cat, sentence, false, &mut scratch)) {
                     hits.push(RuleHit { segment: si, category: ci, rule });
                 }
             }
@@ -209,6 +266,26 @@ mod tests {
             hits += gated.len();
         }
         assert!(hits > 300, "the comparison saw only {hits} hits");
+    }
+
+    /// Classifying a large document on several threads gives the hits of
+    /// one thread, with document-wide segment indices.
+    #[test]
+    fn parallel_runs_equal_one_run() {
+        let c = Classifier::global();
+        let sample = include_str!("../../samples/lumio-policy.html");
+        let mut text = String::new();
+        let segments = loop {
+            text.push_str(sample);
+            let segs = crate::segment::segment(&crate::blocks::Document::from_text(&text));
+            if segs.len() >= super::PARALLEL_MIN_SEGMENTS {
+                break segs;
+            }
+        };
+        let lower = text.to_ascii_lowercase();
+        let one = c.classify_run(lower.as_bytes(), &segments, 0);
+        assert!(one.len() > 1000);
+        assert_eq!(c.classify(lower.as_bytes(), &segments), one);
     }
 
     /// `build.rs` validates patterns with the `regex` crate; the classifier

@@ -2,13 +2,21 @@
 //!
 //! A pattern is a list of branches, each a gap-free *head* searched
 //! unanchored and an optional *tail* run anchored where a head match ends
-//! (see [`crate::taxonomy::dsl::split`]). Many rules share a head ("may",
-//! "we do not"), so heads are interned in a [`Heads`] table and, within one
-//! clause, each head is searched at most once: [`Scratch`] remembers where
-//! its matches end.
+//! (see [`crate::taxonomy::dsl::split`]). Every distinct regex source is
+//! interned once in a [`Regexes`] table. Many rules share a head ("may",
+//! "we do not"), and within one clause each head is searched at most once:
+//! [`Scratch`] remembers where its matches end.
+//!
+//! Only forward lazy DFAs are built, not full `meta::Regex`es: the engine
+//! never needs where a match starts (only whether and where it ends), and
+//! the gate has already checked the literals, so the reverse automaton and
+//! the prefilters a meta regex builds were pure cost. A lazy DFA builds its
+//! states while it searches and keeps them in a cache; warming a cache is
+//! what makes a first analysis slow, so caches live in a [`Scratch`] that
+//! the classifier keeps between calls, one per thread that classified.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson;
@@ -18,54 +26,6 @@ use regex_automata::{Anchored, Input};
 use super::gate::{self, GateBuilder};
 use super::literals;
 use crate::taxonomy::Pattern;
-
-/// A regex compiled the first time it is needed. A pattern that fails to
-/// compile (impossible for the built-in taxonomy, which `build.rs`
-/// compiles) never matches.
-///
-/// Only a forward lazy DFA is built, not a full `meta::Regex`: the engine
-/// never needs where a match starts (only whether and where it ends), and
-/// the gate has already checked its literals, so the reverse automaton and
-/// the prefilters a meta regex builds were pure cost — compiling them was
-/// most of a restarted service worker's first analysis.
-pub struct Lazy {
-    source: &'static str,
-    compiled: OnceLock<Option<Compiled>>,
-}
-
-struct Compiled {
-    dfa: DFA,
-    /// The DFA's state cache. The engine runs on one thread (the wasm is
-    /// single-threaded, the CLI analyses one document at a time), so the
-    /// lock is never contended.
-    cache: Mutex<Cache>,
-}
-
-impl Lazy {
-    fn new(source: &'static str) -> Self {
-        Lazy { source, compiled: OnceLock::new() }
-    }
-
-    fn get(&self) -> Option<&Compiled> {
-        self.compiled
-            .get_or_init(|| compile(self.source).map(|dfa| Compiled { cache: Mutex::new(dfa.create_cache()), dfa }))
-            .as_ref()
-    }
-
-    /// Where the leftmost-first match in `input` ends, if there is one.
-    fn search_end(&self, input: &Input) -> Option<usize> {
-        let c = self.get()?;
-        let mut cache = c.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        // A lazy DFA only fails when told to give up on a thrashing cache
-        // or to quit on some byte; neither is configured here.
-        c.dfa.try_search_fwd(&mut cache, input).ok().flatten().map(|m| m.offset())
-    }
-
-    /// Whether `input` holds a match (stops at the first one seen).
-    fn is_match(&self, input: Input) -> bool {
-        self.search_end(&input.earliest(true)).is_some()
-    }
-}
 
 /// Compiles a rule regex as `regex::bytes` would: patterns run in ASCII mode
 /// over bytes, so `\W` may match bytes of multi-byte characters. `None` if
@@ -78,30 +38,52 @@ pub(super) fn compile(source: &str) -> Option<DFA> {
         .ok()
 }
 
-/// The distinct heads of all patterns, by index.
+/// A regex compiled the first time it is needed. A pattern that fails to
+/// compile (impossible for the built-in taxonomy, which `build.rs`
+/// compiles) never matches.
+struct Lazy {
+    source: &'static str,
+    dfa: OnceLock<Option<DFA>>,
+}
+
+/// Every distinct regex of the taxonomy, by id.
 #[derive(Default)]
-pub struct Heads {
+pub struct Regexes {
     list: Vec<Lazy>,
     index: HashMap<&'static str, u32>,
 }
 
-impl Heads {
+impl Regexes {
     fn intern(&mut self, source: &'static str) -> u32 {
         let next = self.list.len() as u32;
         let id = *self.index.entry(source).or_insert(next);
         if id == next {
-            self.list.push(Lazy::new(source));
+            self.list.push(Lazy { source, dfa: OnceLock::new() });
         }
         id
     }
 
-    /// Where the leftmost-first matches of head `id` end in `hay`, in order
-    /// (each search resumes where the previous match ended).
-    fn ends(&self, id: u32, hay: &[u8], out: &mut Vec<usize>) {
+    /// Where the leftmost-first match of regex `id` in `input` ends.
+    fn search_end(&self, id: u32, caches: &mut [Option<Cache>], input: &Input) -> Option<usize> {
+        let lazy = &self.list[id as usize];
+        let dfa = lazy.dfa.get_or_init(|| compile(lazy.source)).as_ref()?;
+        let cache = caches[id as usize].get_or_insert_with(|| dfa.create_cache());
+        // A lazy DFA only fails when told to give up on a thrashing cache
+        // or to quit on some byte; neither is configured here.
+        dfa.try_search_fwd(cache, input).ok().flatten().map(|m| m.offset())
+    }
+
+    /// Whether regex `id` matches in `input` (stops at the first match seen).
+    fn is_match(&self, id: u32, caches: &mut [Option<Cache>], input: Input) -> bool {
+        self.search_end(id, caches, &input.earliest(true)).is_some()
+    }
+
+    /// Where the successive leftmost-first matches of regex `id` end in
+    /// `hay` (each search resumes where the previous match ended).
+    fn ends(&self, id: u32, caches: &mut [Option<Cache>], hay: &[u8], out: &mut Vec<usize>) {
         out.clear();
-        let head = &self.list[id as usize];
         let mut input = Input::new(hay);
-        while let Some(end) = head.search_end(&input) {
+        while let Some(end) = self.search_end(id, caches, &input) {
             out.push(end);
             let next = if end == input.start() { end + 1 } else { end };
             if next > hay.len() {
@@ -110,24 +92,37 @@ impl Heads {
             input.set_start(next);
         }
     }
+
+    /// Whether the tail `tail` matches anchored at `at` in `hay`.
+    fn tail_at(&self, tail: u32, caches: &mut [Option<Cache>], hay: &[u8], at: usize) -> bool {
+        self.is_match(tail, caches, Input::new(hay).range(at..).anchored(Anchored::Yes))
+    }
 }
 
-/// Per-clause working memory: the disjunction bits of the gate and the
-/// head matches found so far. Reused across clauses without clearing: an
-/// entry is valid only when its stamp equals the current epoch.
+/// One thread's working memory: regex state caches (kept between calls),
+/// the gate's bits for the current clause and the head matches found in it.
+/// Head-match entries are valid only when their stamp equals the epoch, so
+/// moving to the next clause clears nothing.
 pub struct Scratch {
     /// Disjunctions satisfied by the clause (see [`gate::Gate::scan`]).
     pub bits: Vec<u64>,
+    caches: Vec<Option<Cache>>,
     ends: Vec<Vec<usize>>,
     stamp: Vec<u32>,
     epoch: u32,
 }
 
 impl Scratch {
-    /// Working memory for `heads` and a gate bit set `bits`.
-    pub fn new(heads: &Heads, bits: Vec<u64>) -> Self {
-        let n = heads.list.len();
-        Scratch { bits, ends: vec![Vec::new(); n], stamp: vec![0; n], epoch: 0 }
+    /// Working memory for `regexes` and a gate bit set `bits`.
+    pub fn new(regexes: &Regexes, bits: Vec<u64>) -> Self {
+        let n = regexes.list.len();
+        Scratch {
+            bits,
+            caches: std::iter::repeat_with(|| None).take(n).collect(),
+            ends: vec![Vec::new(); n],
+            stamp: vec![0; n],
+            epoch: 0,
+        }
     }
 
     /// Forgets the previous clause's head matches.
@@ -139,10 +134,11 @@ impl Scratch {
         }
     }
 
-    fn ends(&mut self, heads: &Heads, id: u32, hay: &[u8]) -> &[usize] {
+    /// The head matches of regex `id` in the current clause `hay`.
+    fn ends(&mut self, regexes: &Regexes, id: u32, hay: &[u8]) -> &[usize] {
         let i = id as usize;
         if self.stamp[i] != self.epoch {
-            heads.ends(id, hay, &mut self.ends[i]);
+            regexes.ends(id, &mut self.caches, hay, &mut self.ends[i]);
             self.stamp[i] = self.epoch;
         }
         &self.ends[i]
@@ -151,7 +147,7 @@ impl Scratch {
 
 struct Branch {
     head: u32,
-    tail: Option<Lazy>,
+    tail: Option<u32>,
     /// Disjunction ids the gate must have seen (empty when ungated).
     needs: Box<[u32]>,
 }
@@ -162,9 +158,9 @@ pub struct Matcher {
 }
 
 impl Matcher {
-    /// Interns `p`'s heads; with `gate`, also registers the literals each
-    /// branch needs (for patterns matched on the clause the gate scans).
-    pub fn new(p: Pattern, heads: &mut Heads, mut gate: Option<&mut GateBuilder>) -> Self {
+    /// Interns `p`'s regexes; with `gate`, also registers the literals each
+    /// branch needs.
+    pub fn new(p: Pattern, regexes: &mut Regexes, mut gate: Option<&mut GateBuilder>) -> Self {
         let branches = p
             .iter()
             .map(|b| {
@@ -176,7 +172,7 @@ impl Matcher {
                         g.needs(cond)
                     }
                 };
-                Branch { head: heads.intern(b.head), tail: b.tail.map(Lazy::new), needs }
+                Branch { head: regexes.intern(b.head), tail: b.tail.map(|t| regexes.intern(t)), needs }
             })
             .collect();
         Matcher { branches }
@@ -185,32 +181,31 @@ impl Matcher {
     /// Whether the pattern matches somewhere in the clause `hay` that
     /// `scratch` was prepared for: branches the gate rules out are skipped,
     /// head matches are shared with the other patterns.
-    pub fn is_match_gated(&self, heads: &Heads, hay: &[u8], scratch: &mut Scratch) -> bool {
+    pub fn is_match_gated(&self, regexes: &Regexes, hay: &[u8], scratch: &mut Scratch) -> bool {
         self.branches.iter().any(|b| {
             if !gate::satisfied(&b.needs, &scratch.bits) {
                 return false;
             }
-            match &b.tail {
-                None => !scratch.ends(heads, b.head, hay).is_empty(),
-                Some(tail) => scratch
-                    .ends(heads, b.head, hay)
-                    .iter()
-                    .any(|&end| tail.is_match(Input::new(hay).range(end..).anchored(Anchored::Yes))),
+            let ends = scratch.ends(regexes, b.head, hay).len();
+            match b.tail {
+                None => ends > 0,
+                Some(tail) => (0..ends).any(|k| {
+                    let at = scratch.ends[b.head as usize][k];
+                    regexes.tail_at(tail, &mut scratch.caches, hay, at)
+                }),
             }
         })
     }
 
-    /// Whether the pattern matches somewhere in `hay` (any text: no gate, no
-    /// sharing; used for sentence-level checks).
-    pub fn is_match(&self, heads: &Heads, hay: &[u8]) -> bool {
-        self.branches.iter().any(|b| {
-            match &b.tail {
-                None => heads.list[b.head as usize].is_match(Input::new(hay)),
-                Some(tail) => {
-                    let mut ends = Vec::new();
-                    heads.ends(b.head, hay, &mut ends);
-                    ends.iter().any(|&end| tail.is_match(Input::new(hay).range(end..).anchored(Anchored::Yes)))
-                }
+    /// Whether the pattern matches somewhere in `hay`, any text (no gate, no
+    /// shared head matches; used for sentences that span several clauses).
+    pub fn is_match(&self, regexes: &Regexes, hay: &[u8], scratch: &mut Scratch) -> bool {
+        self.branches.iter().any(|b| match b.tail {
+            None => regexes.is_match(b.head, &mut scratch.caches, Input::new(hay)),
+            Some(tail) => {
+                let mut ends = Vec::new();
+                regexes.ends(b.head, &mut scratch.caches, hay, &mut ends);
+                ends.iter().any(|&at| regexes.tail_at(tail, &mut scratch.caches, hay, at))
             }
         })
     }
