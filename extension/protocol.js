@@ -81,6 +81,8 @@
     'content/ui/panel.js',
     'content/ui/export.js',
     'content/ui/selection.js',
+    'content/watch.js',
+    'content/hittest.js',
     'content/main.js',
   ]);
 

@@ -1,0 +1,250 @@
+// @ts-check
+/**
+ * Margin markers: one button per painted finding, beside the first line of
+ * its clause, in the margin of the clause's block (left of it, or right of
+ * it in right-to-left text). Icon per risk plus a screen-reader label, so a
+ * highlight's colour is never the only signal.
+ *
+ * Placement reads layout once per pass for every marker, then writes
+ * positions (no read/write interleaving). Passes are rAF-throttled and
+ * triggered by window resizes, the document's size changing
+ * (ResizeObserver) and scrolling inside nested scroll containers (document
+ * scrolling needs nothing: markers live in document coordinates). On long
+ * pages (more than WINDOW_ABOVE markers) only the markers near the viewport
+ * exist and are shown (buttons created on first need), and long measuring
+ * passes are sliced so none blocks the page.
+ */
+(function (root) {
+  'use strict';
+  const NS = (root.ClausemarkContent ??= {});
+  if (NS.markers) return; // injected twice into one world
+  const ui = NS.ui;
+  const textmap = NS.textmap;
+
+  /**
+   * Above this many markers, only those within a screen or two of the
+   * viewport exist (the same threshold as highlights.js's windowing).
+   */
+  const WINDOW_ABOVE = 1000;
+  const SIZE = 20;
+  const GAP = 6;
+
+  /**
+   * @typedef {{ index: number, risk: string, label: string, ranges: Range[], el: Element }} MarkerInput
+   *   el: the block-level element holding the clause.
+   * @typedef {MarkerInput & { button: HTMLButtonElement | null, top: number, left: number, placed: boolean }} Item
+   */
+
+  /** @type {Item[]} */
+  let items = [];
+  /** @type {HTMLElement | null} */
+  let layer = null;
+  /** @type {(index: number, from: HTMLElement) => void} */
+  let onActivate = () => {};
+  let frame = 0;
+  let generation = 0;
+  /** @type {ResizeObserver | null} */
+  let resizeObserver = null;
+
+  /**
+   * Shows markers for these findings (replacing any), in document order.
+   * Resolves when every marker exists and has been placed once.
+   * @param {MarkerInput[]} inputs
+   * @param {(index: number, from: HTMLElement) => void} activate called on click / Enter / Space
+   */
+  async function set(inputs, activate) {
+    const gen = ++generation;
+    onActivate = activate;
+    const { layer: top } = ui.mount();
+    const own = layer?.isConnected ? layer : ui.h('div', { class: 'markers', role: 'group', 'aria-label': 'Clausemark markers' });
+    if (own !== layer) top.prepend(own);
+    layer = own;
+    own.replaceChildren();
+    items = inputs.map((m) => ({ ...m, button: null, top: 0, left: 0, placed: false }));
+    listen();
+    if (items.length <= WINDOW_ABOVE) {
+      // Few enough to create them all now, in document (= Tab) order.
+      const fragment = document.createDocumentFragment();
+      for (const item of items) fragment.append((item.button = button(item)));
+      own.append(fragment);
+    }
+    await place(gen);
+  }
+
+  /** @param {Item} item */
+  function button(item) {
+    const meta = ui.RISK[item.risk] ?? ui.RISK.neutral;
+    // The name is an aria-label, not visually hidden text: hundreds of clipped spans cost real layout and paint.
+    const b = /** @type {HTMLButtonElement} */ (ui.h('button', {
+      type: 'button', class: `marker risk-${item.risk}`, hidden: true, title: `${meta.word}: ${item.label}`,
+      'aria-label': `${meta.word}: ${item.label}`, 'aria-haspopup': 'dialog', 'aria-expanded': 'false', 'data-index': item.index,
+    }, meta.icon));
+    b.addEventListener('click', () => onActivate(item.index, b));
+    return b;
+  }
+
+  /**
+   * Measures and places every marker: reads first (sliced on long pages), then writes.
+   * @param {number} gen
+   */
+  async function place(gen) {
+    if (!layer) return;
+    const origin = ui.mount().host.getBoundingClientRect();
+    const width = document.documentElement.clientWidth;
+    /** @type {Map<string, number>} */
+    const taken = new Map();
+    let start = performance.now();
+    for (const item of items) {
+      measure(item, origin, width, taken);
+      if (performance.now() - start > 8) {
+        await textmap.yieldToPage();
+        if (gen !== generation) return;
+        start = performance.now();
+      }
+    }
+    applyWindow();
+  }
+
+  /**
+   * @param {Item} item
+   * @param {DOMRect} origin the host's viewport rectangle
+   * @param {number} width the top viewport's width
+   * @param {Map<string, number>} taken markers already on each margin row
+   */
+  function measure(item, origin, width, taken) {
+    item.placed = false;
+    const range = item.ranges[0];
+    if (!range || !item.el.isConnected) return;
+    const line = [...range.getClientRects()].find((r) => r.width > 0 && r.height > 0);
+    if (!line) return; // not rendered (collapsed section, zero-size box)
+    const doc = range.startContainer.ownerDocument ?? document;
+    const off = doc === document ? { x: 0, y: 0 } : ui.frameOffset(doc);
+    const box = item.el.getBoundingClientRect();
+    const rtl = getComputedStyle(item.el).direction === 'rtl';
+    const row = Math.round((line.top + off.y) / 8);
+    const key = `${rtl ? 'r' : 'l'}${row}`;
+    const n = taken.get(key) ?? 0;
+    taken.set(key, n + 1);
+    let x = rtl ? box.right + off.x + GAP + n * (SIZE + 2) : box.left + off.x - SIZE - GAP - n * (SIZE + 2);
+    x = Math.max(2, Math.min(width - SIZE - 2, x));
+    item.left = x - origin.left;
+    item.top = line.top + off.y + (line.height - SIZE) / 2 - origin.top;
+    item.placed = true;
+  }
+
+  /**
+   * Writes positions; on long pages, shows only the markers near the
+   * viewport, creating their buttons on first need (kept in document order,
+   * which is also the Tab order).
+   */
+  function applyWindow() {
+    if (!layer) return;
+    const windowed = items.length > WINDOW_ABOVE;
+    const origin = windowed ? ui.mount().host.getBoundingClientRect() : null;
+    const vh = innerHeight;
+    /** @type {HTMLButtonElement | null} */
+    let after = null; // the last button before the current item, in document order
+    for (const item of items) {
+      let show = item.placed;
+      if (show && origin) {
+        const y = item.top + origin.top; // back to viewport coordinates
+        show = y > -1.5 * vh && y < 2.5 * vh;
+      }
+      if (show && !item.button) {
+        item.button = button(item);
+        if (after) after.after(item.button);
+        else layer.prepend(item.button);
+      }
+      const b = item.button;
+      if (!b) continue;
+      if (show) {
+        b.style.top = `${item.top}px`;
+        b.style.left = `${item.left}px`;
+      }
+      if (b.hidden === show) b.hidden = !show;
+      after = b;
+    }
+  }
+
+  /** @param {Event} e */
+  function onScroll(e) {
+    if (e.target === document || e.target === document.documentElement) {
+      if (items.length > WINDOW_ABOVE) schedule(false);
+    } else if (!ui.isOurs(e)) {
+      schedule(true);
+    }
+  }
+  const onResize = () => schedule(true);
+
+  /** rAF-throttled: a full re-measure, or just the viewport window. @param {boolean} full */
+  function schedule(full) {
+    if (frame) {
+      if (full) pendingFull = true;
+      return;
+    }
+    pendingFull = full;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      if (pendingFull) place(generation);
+      else applyWindow();
+    });
+  }
+  let pendingFull = false;
+
+  function listen() {
+    if (resizeObserver) return;
+    addEventListener('resize', onResize, { passive: true });
+    document.addEventListener('scroll', onScroll, { passive: true, capture: true });
+    resizeObserver = new ResizeObserver(() => schedule(true));
+    resizeObserver.observe(document.documentElement);
+    if (document.body) resizeObserver.observe(document.body);
+  }
+
+  /** Re-measures every marker soon (the page's layout changed). */
+  function refresh() {
+    schedule(true);
+  }
+
+  /**
+   * The marker button of a finding, shown and placed (for focus return).
+   * @param {number} index
+   */
+  function get(index) {
+    const at = items.findIndex((i) => i.index === index);
+    const item = items[at];
+    if (!item?.placed || !layer) return null;
+    if (!item.button) {
+      item.button = button(item);
+      const next = items.slice(at + 1).find((i) => i.button)?.button;
+      if (next) next.before(item.button);
+      else layer.append(item.button);
+    }
+    if (item.button.hidden) {
+      item.button.style.top = `${item.top}px`;
+      item.button.style.left = `${item.left}px`;
+      item.button.hidden = false;
+    }
+    return item.placed ? item.button : null;
+  }
+
+  /** Marks which marker's card is open. @param {number | null} index */
+  function setExpanded(index) {
+    for (const item of items) item.button?.setAttribute('aria-expanded', String(item.index === index));
+  }
+
+  /** Removes every marker and listener. */
+  function clear() {
+    generation++;
+    items = [];
+    layer?.remove();
+    layer = null;
+    if (frame) cancelAnimationFrame(frame);
+    frame = 0;
+    removeEventListener('resize', onResize);
+    document.removeEventListener('scroll', onScroll, { capture: true });
+    resizeObserver?.disconnect();
+    resizeObserver = null;
+  }
+
+  NS.markers = Object.freeze({ set, refresh, get, setExpanded, clear });
+})(/** @type {any} */ (globalThis));
