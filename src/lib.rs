@@ -37,8 +37,10 @@
 
 pub mod anchors;
 pub mod blocks;
+pub mod diff;
 pub mod error;
 pub mod findings;
+pub mod prevalence;
 pub mod report;
 pub mod segment;
 pub mod taxonomy;

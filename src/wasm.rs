@@ -1,10 +1,14 @@
 //! The one boundary between the core and JavaScript (compiled on wasm32 only).
 //!
-//! The extension's background worker calls two functions:
+//! The extension's background worker calls these functions:
 //!
 //! - `analyze(blocks: string[]) -> Analysis`: the page's text blocks, in DOM
 //!   order, to the analysis;
-//! - `taxonomy() -> Category[]`: every category with the texts the UI shows.
+//! - `taxonomy() -> Category[]`: every category with the texts the UI shows;
+//! - `diff(oldBlocks: string[], newBlocks: string[]) -> Diff`: what changed
+//!   since the stored version, clause by clause, most serious first, and
+//!   `prevalence() -> PrevalenceRow[]`: how common each category is in real
+//!   policies (both in [`changes`], with their TypeScript types).
 //!
 //! The core's types are not exported as they are: this module defines
 //! *mirror* types shaped for JavaScript (camelCase fields, offsets named with
@@ -31,6 +35,8 @@ use wasm_bindgen::prelude::*;
 use crate::report::Analysis;
 use crate::taxonomy::{Category, Group, Regulation, CATEGORIES};
 use crate::{Finding, Grade};
+
+mod changes;
 
 /// Largest document accepted, in UTF-8 bytes of the joined text (blocks plus
 /// the 2-byte separators between them): 16 MiB.

@@ -3,7 +3,9 @@
 
 mod analyze;
 mod classify;
+mod diff;
 mod eval;
+mod prevalence;
 mod render;
 mod taxonomy;
 
@@ -36,9 +38,32 @@ enum Command {
         /// The file to read, or `-` for standard input.
         file: String,
     },
+    /// Compare two versions of a document clause by clause (exit 0 = same wording, 1 = changed).
+    #[command(after_long_help = DIFF_HELP)]
+    Diff {
+        /// Print the diff as JSON {added, removed, modified, counts, changed}.
+        #[arg(long)]
+        json: bool,
+        /// Input format of both files; guessed per file when absent.
+        #[arg(long, value_enum)]
+        format: Option<crate::input::Format>,
+        /// The earlier version (`-` for standard input).
+        old: String,
+        /// The later version (`-` for standard input).
+        new: String,
+    },
     /// Classify JSON Lines `{"id", "text"}` from standard input, one output line each.
     #[command(after_long_help = CLASSIFY_HELP)]
     Classify,
+    /// Count, per category, the documents of a folder that contain it (the embedded prevalence table).
+    #[command(after_long_help = PREVALENCE_HELP)]
+    Prevalence {
+        /// Folder of policies and terms (HTML, Markdown or text files).
+        dir: String,
+        /// Write the table to this file instead of standard output.
+        #[arg(long)]
+        out: Option<String>,
+    },
     /// Score the classifier on the evaluation corpus.
     Eval(eval::EvalArgs),
     /// List the categories Clausemark recognises (Markdown table, or JSON with every text).
@@ -66,6 +91,29 @@ Exit codes: 0 success; 2 unreadable input (missing file, directory, binary data,
 invalid UTF-8) or bad arguments. An empty file is analysed (kind \"other\").
 Colour is used only when stdout is a terminal and NO_COLOR is unset or empty.";
 
+const DIFF_HELP: &str = "\
+Both files are read like `analyze` reads one (HTML, Markdown or text) and split into
+clauses; headings are not compared. A clause's wording is its words and symbols: white
+space, markup, quotes, dashes, a leading section number and the order of identical
+clauses do not count. Changed clauses are `added`, `removed`, or `modified` (a removed
+and an added clause sharing at least half their words); each carries its text, its
+offsets (`start`/`end` UTF-8 bytes into the document text as in `analyze --json`, plus
+UTF-16 and block offsets) and the categories found on it with their risk (for
+`modified`: `old_risk` and `new_risk`). `rank` orders all changes most serious first.
+
+Exit codes: 0 the wording is unchanged; 1 it changed; 2 an input is unreadable or the
+arguments are bad.";
+
+const PREVALENCE_HELP: &str = "\
+Analyses every .md, .markdown, .html, .htm and .txt file directly in DIR and prints a
+tab-separated table: per category and document kind (as detected; documents of kind
+\"other\" are left out), how many documents were analysed, how many contain the
+category, how many have a finding of it at each risk, and how many have each risk as
+their worst. The build embeds src/prevalence.tsv; regenerate it after changing the
+classifier with:
+  cargo run -- prevalence ../shared/corpus/policies/latest --out src/prevalence.tsv
+The documents are Open Terms Archive's (ODC-BY 1.0, Open Terms Archive contributors).";
+
 const CLASSIFY_HELP: &str = "\
 Each input line is a JSON object {\"id\": any, \"text\": string}; blank lines are
 skipped. Each output line is {\"id\", \"labels\", \"findings\"} in input order, where
@@ -80,8 +128,10 @@ pub fn run() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Analyze { json, format, file } => analyze::run(&file, format, json),
+        Command::Diff { json, format, old, new } => diff::run(&old, &new, format, json),
         Command::Classify => classify::run(),
         Command::Eval(args) => eval::run(&args),
+        Command::Prevalence { dir, out } => prevalence::run(&dir, out.as_deref()),
         Command::Taxonomy { json } => taxonomy::run(json),
     };
     match result {
