@@ -75,7 +75,7 @@ export interface Finding {
   endByte: number;
   /** The whole sentence the clause came from. */
   sentence: string;
-  /** What produced the finding (only "rule" for now). */
+  /** What produced the finding: "rule", "model" (no rule matched) or "both". */
   source: string;
 }
 
@@ -358,6 +358,8 @@ impl<'a> From<&'a Finding> for FindingJs<'a> {
             sentence: &f.sentence,
             source: match f.source {
                 crate::findings::Source::Rule => "rule",
+                crate::findings::Source::Model => "model",
+                crate::findings::Source::Both => "both",
             },
         }
     }

@@ -20,6 +20,9 @@ pub struct EvalArgs {
     /// The UNFAIR-ToS split to score (the test split is sealed).
     #[arg(long, value_enum, default_value = "dev")]
     pub split: Split,
+    /// Skip the CLAUDETTE-2024 cross-validation (which retrains the model once per fold).
+    #[arg(long)]
+    pub no_cv: bool,
     /// A ToS;DR case map to use instead of the built-in eval/tosdr_case_map.toml.
     #[arg(long)]
     pub case_map: Option<String>,
@@ -30,7 +33,7 @@ pub fn run(args: &EvalArgs) -> Result<i32, Error> {
         None => CaseMap::builtin()?,
         Some(path) => CaseMap::parse(&super::read_input(path)?, path)?,
     };
-    let report = eval::evaluate(Path::new(&args.corpus), args.split, &map)?;
+    let report = eval::evaluate_full(Path::new(&args.corpus), args.split, &map, !args.no_cv)?;
     if args.json {
         let s = serde_json::to_string_pretty(&report)
             .map_err(|e| Error::Io { source: "<stdout>".into(), message: e.to_string() })?;
@@ -63,6 +66,31 @@ fn label_table(out: &mut String, r: &LabelReport) {
     ));
 }
 
+/// Per category P/R/F1 of several predictors side by side.
+fn compare_table(out: &mut String, cols: &[(&str, &LabelReport)]) {
+    out.push_str(&format!("{:<26}", "category"));
+    for (name, _) in cols {
+        out.push_str(&format!(" {:>20}", format!("{name} P/R/F1")));
+    }
+    out.push('\n');
+    let Some((_, first)) = cols.first() else { return };
+    for (i, c) in first.categories.iter().enumerate() {
+        out.push_str(&format!("{:<26}", c.category));
+        for (_, r) in cols {
+            let k = &r.categories[i];
+            out.push_str(&format!(" {:>20}", format!("{:.2}/{:.2}/{:.3}", k.precision, k.recall, k.f1)));
+        }
+        out.push('\n');
+    }
+    for (label, get) in [("macro-F1", 0), ("micro-F1", 1)] {
+        out.push_str(&format!("{label:<26}"));
+        for (_, r) in cols {
+            out.push_str(&format!(" {:>20.3}", if get == 0 { r.macro_f1 } else { r.micro_f1 }));
+        }
+        out.push('\n');
+    }
+}
+
 fn score_line(c: &CategoryScore) -> String {
     format!(
         "{:<26} {:>6.3} {:>6.3} {:>6.3} {:>7}   {:>4} {:>4} {:>4}\n",
@@ -80,13 +108,29 @@ fn render(r: &EvalReport) -> String {
         r.corpus
     ));
     label_table(&mut out, &r.unfair_tos);
+    out.push_str("\nRules alone, model alone (text only, no rule features), rules + model (above):\n");
+    compare_table(&mut out, &[("rules", &r.unfair_tos_rules), ("model", &r.unfair_tos_model), ("combined", &r.unfair_tos)]);
 
     let c = &r.claudette;
+    let labels = c.cross_validated.as_ref().unwrap_or(&c.shipped_in_sample);
     out.push_str(&format!(
-        "\n== CLAUDETTE-2024 ({} visible documents, {} sentences; gold = levels 2-3)\n",
-        c.documents, c.labels.sentences
+        "\n== CLAUDETTE-2024 ({} visible documents, {} sentences; gold = levels 2-3); {}\n",
+        c.documents,
+        labels.sentences,
+        if c.cross_validated.is_some() {
+            "rules + model cross-validated BY DOCUMENT (each fold predicted by a model trained without it)"
+        } else {
+            "rules + the SHIPPED model, trained on these documents: in-sample, not a measure (run without --no-cv)"
+        }
     ));
-    label_table(&mut out, &c.labels);
+    label_table(&mut out, labels);
+    let mut cols: Vec<(&str, &LabelReport)> = vec![("rules", &c.rules)];
+    if let Some(cv) = &c.cross_validated {
+        cols.push(("cv", cv));
+    }
+    cols.push(("in-sample", &c.shipped_in_sample));
+    out.push_str("\nRules alone, rules + model cross-validated, rules + shipped model (in-sample):\n");
+    compare_table(&mut out, &cols);
     out.push_str("\nLevels (sentences tagged at that level that we find in the category, by our risk;\n");
     out.push_str("expected: 1 fair -> neutral, 2 potentially unfair -> caution, 3 clearly unfair -> bad)\n");
     out.push_str(&format!(

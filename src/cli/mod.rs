@@ -8,6 +8,7 @@ mod eval;
 mod prevalence;
 mod render;
 mod taxonomy;
+mod train;
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -66,6 +67,8 @@ enum Command {
     },
     /// Score the classifier on the evaluation corpus.
     Eval(eval::EvalArgs),
+    /// Retrain the model from the corpus and write its weights file (deterministic).
+    Train(train::TrainArgs),
     /// List the categories Clausemark recognises (Markdown table, or JSON with every text).
     Taxonomy {
         /// Print JSON: ids, titles, summaries, explanations, actions, regulations.
@@ -133,6 +136,7 @@ pub fn run() -> i32 {
         Command::Eval(args) => eval::run(&args),
         Command::Prevalence { dir, out } => prevalence::run(&dir, out.as_deref()),
         Command::Taxonomy { json } => taxonomy::run(json),
+        Command::Train(args) => train::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::corpus::{ClaudetteSentence, Corpus};
 use super::metrics::MultiLabel;
 use super::unfair::LabelReport;
-use super::{predicted_labels, risks_by_category, UNFAIR_CATEGORIES};
+use super::{predicted_labels, risks_by_category, risks_by_category_with, UNFAIR_CATEGORIES};
 use crate::error::Error;
 use crate::findings::Risk;
 
@@ -43,9 +43,17 @@ pub struct LevelRow {
 pub struct ClaudetteReport {
     /// Documents read.
     pub documents: usize,
-    /// Labels = levels 2–3, over the eight categories.
-    pub labels: LabelReport,
-    /// Category × level agreement, only rows with gold sentences.
+    /// The rules alone. Labels = levels 2–3, over the eight categories.
+    pub rules: LabelReport,
+    /// Rules + model, cross-validated by document: each visible fold is
+    /// predicted by a model trained without its documents (and without the
+    /// UNFAIR-ToS train sentences of the same companies); `None` when not run.
+    pub cross_validated: Option<LabelReport>,
+    /// Rules + the shipped model, which was trained on these documents:
+    /// an in-sample figure, shown only to compare.
+    pub shipped_in_sample: LabelReport,
+    /// Category × level agreement (of the cross-validated predictions when
+    /// run, else of the shipped pipeline), only rows with gold sentences.
     pub levels: Vec<LevelRow>,
 }
 
@@ -84,19 +92,56 @@ pub fn level_risk(level: u8) -> Risk {
     }
 }
 
-/// Scores `claudette-2024-en/sentences.jsonl`.
-pub fn evaluate(corpus: &Corpus) -> Result<ClaudetteReport, Error> {
+/// Scores `claudette-2024-en/sentences.jsonl`: the rules alone, the
+/// shipped pipeline, and (with `cross_validate`) the pipeline with a model
+/// retrained per fold.
+pub fn evaluate(corpus: &Corpus, cross_validate: bool) -> Result<ClaudetteReport, Error> {
     let rows: Vec<ClaudetteSentence> = corpus.read_jsonl("claudette-2024-en/sentences.jsonl")?;
+    let docs: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.doc.as_str()).collect();
+    let rules: Vec<_> = rows.iter().map(|r| risks_by_category_with(&r.text, None)).collect();
+    let shipped: Vec<_> = rows.iter().map(|r| risks_by_category(&r.text)).collect();
+    let cv = if cross_validate { Some(cross_validated(corpus, &rows)?) } else { None };
+    let (rules, _) = score(&rows, &rules);
+    let (shipped_in_sample, shipped_levels) = score(&rows, &shipped);
+    let (cross_validated, levels) = match cv {
+        Some(found) => {
+            let (l, lv) = score(&rows, &found);
+            (Some(l), lv)
+        }
+        None => (None, shipped_levels),
+    };
+    Ok(ClaudetteReport { documents: docs.len(), rules, cross_validated, shipped_in_sample, levels })
+}
+
+/// Per row, the risks by category of the pipeline whose model was trained
+/// without the row's fold (see [`crate::model::recipe::train`]).
+fn cross_validated(corpus: &Corpus, rows: &[ClaudetteSentence]) -> Result<Vec<Vec<(&'static str, Risk)>>, Error> {
+    use crate::model::recipe::{self, company_key, Data, Prepared, Recipe};
+    let data = Data::load(corpus)?;
+    let prep = Prepared::new(&data, &Recipe::DEFAULT);
+    let folds: std::collections::BTreeSet<Option<u8>> = rows.iter().map(|r| r.test_fold).collect();
+    let mut out = vec![Vec::new(); rows.len()];
+    for fold in folds {
+        let held_out: std::collections::BTreeSet<String> =
+            rows.iter().filter(|r| r.test_fold == fold).map(|r| company_key(&r.doc)).collect();
+        let trained = recipe::train(&prep, &held_out);
+        let model = crate::model::Model::from_stored(&trained.model);
+        for (i, r) in rows.iter().enumerate().filter(|(_, r)| r.test_fold == fold) {
+            out[i] = risks_by_category_with(&r.text, Some(&model));
+        }
+    }
+    Ok(out)
+}
+
+/// Label scores and the level table of one set of predictions.
+fn score(rows: &[ClaudetteSentence], found: &[Vec<(&'static str, Risk)>]) -> (LabelReport, Vec<LevelRow>) {
     let mut scores = MultiLabel::new(&UNFAIR_CATEGORIES);
     let mut levels: Vec<LevelRow> = UNFAIR_CATEGORIES
         .iter()
         .flat_map(|c| (1..=3).map(move |level| LevelRow { category: c.to_string(), level, ..LevelRow::default() }))
         .collect();
-    let mut docs = std::collections::BTreeSet::new();
-    for row in &rows {
-        docs.insert(row.doc.as_str());
-        let found = risks_by_category(&row.text);
-        scores.add(&row.unfair_labels, &predicted_labels(&found));
+    for (row, found) in rows.iter().zip(found) {
+        scores.add(&row.unfair_labels, &predicted_labels(found));
         for (ci, cat) in UNFAIR_CATEGORIES.iter().enumerate() {
             // A sentence tagged twice in one category counts at its worst level.
             let Some(level) = row.tags.iter().filter_map(|t| parse_tag(t)).filter(|(c, _)| c == cat).map(|(_, l)| l).max()
@@ -119,5 +164,5 @@ pub fn evaluate(corpus: &Corpus) -> Result<ClaudetteReport, Error> {
         }
     }
     levels.retain(|r| r.gold > 0);
-    Ok(ClaudetteReport { documents: docs.len(), labels: LabelReport::from_scores(&scores), levels })
+    (LabelReport::from_scores(&scores), levels)
 }

@@ -35,6 +35,10 @@ pub struct ClaudetteSentence {
     /// Raw tags, category code + level, e.g. `j1`, `ltd2`, `cr3`.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The authors' 5-fold cross-validation fold in which the document is a
+    /// test document.
+    #[serde(default)]
+    pub test_fold: Option<u8>,
 }
 
 /// One ToS;DR point (`tosdr/points.jsonl`).

@@ -71,32 +71,73 @@ pub struct EvalReport {
     pub corpus: String,
     /// The UNFAIR-ToS split scored.
     pub split: Split,
-    /// UNFAIR-ToS scores.
+    /// UNFAIR-ToS scores of the shipped pipeline (rules + model).
     pub unfair_tos: LabelReport,
+    /// UNFAIR-ToS scores of the rules alone.
+    pub unfair_tos_rules: LabelReport,
+    /// UNFAIR-ToS scores of a text-only model (the shipped recipe without
+    /// the rule features, trained on the fly), for comparison.
+    pub unfair_tos_model: LabelReport,
     /// CLAUDETTE-2024 scores and level agreement.
     pub claudette: ClaudetteReport,
     /// ToS;DR recall per category.
     pub tosdr: TosdrReport,
 }
 
+/// [`evaluate_full`] without the CLAUDETTE cross-validation.
+pub fn evaluate(root: &Path, split: Split, case_map: &CaseMap) -> Result<EvalReport, Error> {
+    evaluate_full(root, split, case_map, false)
+}
+
 /// Runs the three benchmarks on the corpus at `root`. Errors name the missing
 /// directory or the bad file and line.
-pub fn evaluate(root: &Path, split: Split, case_map: &CaseMap) -> Result<EvalReport, Error> {
+///
+/// `cross_validate` retrains the model once per CLAUDETTE-2024 fold (a few
+/// seconds in a release build, minutes in a debug one).
+pub fn evaluate_full(root: &Path, split: Split, case_map: &CaseMap, cross_validate: bool) -> Result<EvalReport, Error> {
     let corpus = Corpus::open(root)?;
     Ok(EvalReport {
         corpus: root.display().to_string(),
         split,
         unfair_tos: unfair::evaluate(&corpus, split)?,
-        claudette: claudette::evaluate(&corpus)?,
+        unfair_tos_rules: unfair::evaluate_with(&corpus, split, &|t| predicted_labels(&risks_by_category_with(t, None)))?,
+        unfair_tos_model: text_only_model(&corpus, split)?,
+        claudette: claudette::evaluate(&corpus, cross_validate)?,
         tosdr: tosdr::evaluate(&corpus, case_map)?,
     })
+}
+
+/// The "model alone" column: the shipped recipe without rule features,
+/// trained here, a sentence's labels = the heads at or above threshold.
+fn text_only_model(corpus: &Corpus, split: Split) -> Result<LabelReport, Error> {
+    use crate::model::recipe::{self, Data, Prepared, Recipe};
+    let data = Data::load(corpus)?;
+    let recipe = Recipe { rule_features: false, ..Recipe::DEFAULT };
+    let trained = recipe::train(&Prepared::new(&data, &recipe), &std::collections::BTreeSet::new());
+    let model = crate::model::Model::from_stored(&trained.model);
+    let predict = |text: &str| {
+        let mut f = crate::model::features::Featurizer::new();
+        let mut scores = Vec::new();
+        model.score(text.as_bytes(), &mut f, &mut scores);
+        UNFAIR_CATEGORIES
+            .iter()
+            .copied()
+            .filter(|c| model.head(c).is_some_and(|h| scores[h] >= model.heads()[h].threshold))
+            .collect()
+    };
+    unfair::evaluate_with(corpus, split, &predict)
 }
 
 /// Per category, the most serious risk at which `text` is found (any risk,
 /// including `good`/`neutral`), over the whole pipeline.
 pub fn risks_by_category(text: &str) -> Vec<(&'static str, Risk)> {
+    risks_by_category_with(text, crate::model::Model::global())
+}
+
+/// [`risks_by_category`] with an explicit model; `None` = the rules alone.
+pub fn risks_by_category_with(text: &str, model: Option<&crate::model::Model>) -> Vec<(&'static str, Risk)> {
     let mut out: Vec<(&'static str, Risk)> = Vec::new();
-    for f in crate::analyze_text(text).findings {
+    for f in crate::report::analyze_with(&crate::Document::from_text(text), model).findings {
         match out.iter_mut().find(|(c, _)| *c == f.category) {
             Some((_, r)) => *r = (*r).max(f.risk),
             None => out.push((f.category, f.risk)),

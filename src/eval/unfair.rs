@@ -42,14 +42,19 @@ impl LabelReport {
     }
 }
 
-/// Scores `unfair-tos/<split>.jsonl`.
+/// Scores `unfair-tos/<split>.jsonl` with the shipped pipeline (rules + model).
 pub fn evaluate(corpus: &Corpus, split: Split) -> Result<LabelReport, Error> {
+    evaluate_with(corpus, split, &|text| predicted_labels(&risks_by_category(text)))
+}
+
+/// Scores `unfair-tos/<split>.jsonl` with `predict`, which maps a
+/// detokenised sentence to the labels it predicts.
+pub fn evaluate_with(corpus: &Corpus, split: Split, predict: &dyn Fn(&str) -> Vec<&'static str>) -> Result<LabelReport, Error> {
     let rows: Vec<UnfairSentence> = corpus.read_jsonl(&format!("unfair-tos/{}.jsonl", split.as_str()))?;
     let mut scores = MultiLabel::new(&UNFAIR_CATEGORIES);
     for row in &rows {
         let text = ptb::detokenize(&row.text);
-        let predicted = predicted_labels(&risks_by_category(&text));
-        scores.add(&row.labels, &predicted);
+        scores.add(&row.labels, &predict(&text));
     }
     Ok(LabelReport::from_scores(&scores))
 }

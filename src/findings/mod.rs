@@ -59,8 +59,13 @@ impl std::fmt::Display for Risk {
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Source {
-    /// A rule of the taxonomy matched.
+    /// A rule of the taxonomy matched (and the model, where it has a head
+    /// for the category, did not object).
     Rule,
+    /// The model flagged the clause; no rule matched it.
+    Model,
+    /// A rule matched and the model agrees.
+    Both,
 }
 
 /// One flagged clause.

@@ -10,6 +10,8 @@ use crate::anchors::Utf16Map;
 use crate::blocks::Document;
 use crate::findings::classifier::Classifier;
 use crate::findings::{Finding, Risk, Source};
+use crate::model::combine::{combine, Hit};
+use crate::model::Model;
 use crate::segment::segment;
 use crate::taxonomy::CATEGORIES;
 
@@ -50,13 +52,52 @@ pub struct Analysis {
     pub bytes: usize,
 }
 
-/// Runs blocks → segments → findings → anchors → report over `doc`.
+/// The rule engine's hits over `segments` of a document whose
+/// ASCII-lower-cased text is `lower`, in segment order.
+fn rule_hits(lower: &str, segments: &[crate::segment::Segment]) -> Vec<Hit> {
+    let classifier = Classifier::global();
+    classifier
+        .classify(lower.as_bytes(), segments)
+        .iter()
+        .map(|h| {
+            let rule = classifier.rule(h);
+            Hit {
+                segment: h.segment,
+                category: h.category,
+                rule: h.rule.min(usize::from(u16::MAX - 1)) as u16,
+                risk: rule.risk,
+                confidence: rule.confidence,
+                summary: rule.summary.unwrap_or(CATEGORIES[h.category].summary),
+                source: Source::Rule,
+            }
+        })
+        .collect()
+}
+
+/// The rules' hits on `doc` alone (no model): what the trainer turns into
+/// the stacked heads' rule features.
+pub fn rule_hits_of(doc: &Document) -> Vec<Hit> {
+    let lower = doc.text().to_ascii_lowercase();
+    rule_hits(&lower, &segment(doc))
+}
+
+/// Runs blocks → segments → findings → anchors → report over `doc`, with
+/// the rules and the embedded model combined (see [`crate::model::combine`]).
 pub fn analyze(doc: &Document) -> Analysis {
+    analyze_with(doc, Model::global())
+}
+
+/// [`analyze`] with an explicit model: `None` runs the rules alone (what the
+/// trainer reads as features, and the "rules" column of `clausemark eval`).
+pub fn analyze_with(doc: &Document, model: Option<&Model>) -> Analysis {
     let text = doc.text();
     let lower = text.to_ascii_lowercase();
     let segments = segment(doc);
-    let classifier = Classifier::global();
-    let hits = classifier.classify(lower.as_bytes(), &segments);
+    let rule_hits = rule_hits(&lower, &segments);
+    let hits = match model {
+        Some(m) => combine(text, &segments, rule_hits, m),
+        None => rule_hits,
+    };
 
     let offsets = hits.iter().flat_map(|h| {
         let s = &segments[h.segment];
@@ -68,14 +109,13 @@ pub fn analyze(doc: &Document) -> Analysis {
         .map(|h| {
             let s = &segments[h.segment];
             let cat = &CATEGORIES[h.category];
-            let rule = classifier.rule(h);
             let block_start = utf16.get(doc.blocks()[s.block].start);
             let (start16, end16) = (utf16.get(s.start), utf16.get(s.end));
             Finding {
                 category: cat.id,
-                risk: rule.risk,
-                confidence: rule.confidence,
-                summary: rule.summary.unwrap_or(cat.summary),
+                risk: h.risk,
+                confidence: h.confidence,
+                summary: h.summary,
                 text: text[s.start..s.end].to_string(),
                 start: s.start,
                 end: s.end,
@@ -87,7 +127,7 @@ pub fn analyze(doc: &Document) -> Analysis {
                 sentence: text[s.sentence.clone()].to_string(),
                 sentence_start: s.sentence.start,
                 sentence_end: s.sentence.end,
-                source: Source::Rule,
+                source: h.source,
             }
         })
         .collect();

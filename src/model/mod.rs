@@ -1,0 +1,192 @@
+//! The learned model: linear heads over hashed n-gram features, trained by
+//! `clausemark train` ([`train`]) and embedded in the binary and the wasm.
+//!
+//! What it is for: the rules ([`crate::findings::classifier`]) give precise
+//! spans, polarity and explanations but miss paraphrases; the model scores
+//! every sentence for each category it has a head for, which gives recall
+//! and a confidence, and [`combine`] decides per category how the two meet.
+//!
+//! Cost: one featurisation pass per sentence ([`features`]), then one lookup
+//! per distinct bucket into a sorted table shared by every head, so
+//! classification is linear in the text whatever the number of heads.
+//!
+//! The weights file (`src/model/weights.bin`, layout in [`mod@format`]) is
+//! embedded with `include_bytes!`; `tests/model.rs` checks that retraining
+//! reproduces it byte for byte.
+
+pub mod combine;
+pub mod features;
+pub mod format;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod recipe;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod train;
+
+use std::sync::OnceLock;
+
+use features::{FeatureConfig, Featurizer};
+use format::StoredModel;
+
+/// The committed weights, embedded at compile time.
+pub static WEIGHTS: &[u8] = include_bytes!("weights.bin");
+
+/// One head's constants (its weights live in the shared table).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Head {
+    /// Category id, or `level:<id>` for a fairness-level head.
+    pub name: String,
+    /// Added to every score.
+    pub bias: f32,
+    /// Decision threshold on the score (tuned on UNFAIR-ToS dev).
+    pub threshold: f32,
+    /// Threshold for sentences a rule flags (≤ `threshold`); below it the
+    /// model vetoes the rule. `-inf`: never.
+    pub veto: f32,
+}
+
+/// Bits of a bucket used to index the sorted key table directly.
+const INDEX_BITS: u32 = 14;
+
+/// A model ready for inference.
+///
+/// Invariants: `keys` is strictly ascending; `rows[k]..rows[k + 1]` are the
+/// entries of `keys[k]`; `index[t]` is the first key whose top
+/// `INDEX_BITS` bits are ≥ `t`.
+#[derive(Debug, Clone)]
+pub struct Model {
+    features: FeatureConfig,
+    hash_bits: u32,
+    extra_value: f32,
+    heads: Vec<Head>,
+    index: Vec<u32>,
+    keys: Vec<u32>,
+    rows: Vec<u32>,
+    /// (head index, dequantised weight).
+    entries: Vec<(u16, f32)>,
+}
+
+impl Model {
+    /// The embedded model; `None` only if the embedded file does not decode
+    /// (a test guards against that), in which case the rules work alone.
+    pub fn global() -> Option<&'static Model> {
+        static GLOBAL: OnceLock<Option<Model>> = OnceLock::new();
+        GLOBAL.get_or_init(|| Model::from_bytes(WEIGHTS).ok()).as_ref()
+    }
+
+    /// Builds a model from a weights file (see [`mod@format`]).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
+        Ok(Model::from_stored(&StoredModel::decode(bytes)?))
+    }
+
+    /// Builds the lookup table from decoded weights.
+    pub fn from_stored(m: &StoredModel) -> Model {
+        let mut all: Vec<(u32, u16, f32)> = Vec::new();
+        for (hi, h) in m.heads.iter().enumerate() {
+            all.extend(h.weights.iter().map(|&(b, q)| (b, hi as u16, f32::from(q) * h.scale)));
+        }
+        all.sort_by_key(|&(b, h, _)| (b, h));
+        let mut keys = Vec::new();
+        let mut rows = Vec::new();
+        let mut entries = Vec::with_capacity(all.len());
+        for (b, h, w) in all {
+            if keys.last() != Some(&b) {
+                keys.push(b);
+                rows.push(entries.len() as u32);
+            }
+            entries.push((h, w));
+        }
+        rows.push(entries.len() as u32);
+        let hash_bits = u32::from(m.hash_bits);
+        let shift = hash_bits.saturating_sub(INDEX_BITS);
+        let index = (0..=(1u32 << INDEX_BITS)).map(|t| keys.partition_point(|&k| (k >> shift) < t) as u32).collect();
+        Model {
+            features: m.features,
+            hash_bits,
+            extra_value: m.extra_value,
+            heads: m.heads.iter().map(|h| Head { name: h.name.clone(), bias: h.bias, threshold: h.threshold, veto: h.veto }).collect(),
+            index,
+            keys,
+            rows,
+            entries,
+        }
+    }
+
+    /// The heads, in weights-file order.
+    pub fn heads(&self) -> &[Head] {
+        &self.heads
+    }
+
+    /// Index of the head called `name`.
+    pub fn head(&self, name: &str) -> Option<usize> {
+        self.heads.iter().position(|h| h.name == name)
+    }
+
+    /// Feature families this model reads.
+    pub fn feature_config(&self) -> FeatureConfig {
+        self.features
+    }
+
+    /// Scores `text` (any bytes; typically one sentence) for every head into
+    /// `out` (resized to the number of heads). Returns the number of
+    /// distinct features seen; with none, every score is the head's bias.
+    pub fn score(&self, text: &[u8], feat: &mut Featurizer, out: &mut Vec<f32>) -> usize {
+        let buckets = feat.buckets(text, self.features);
+        self.score_buckets(buckets, out);
+        buckets.len()
+    }
+
+    /// Scores an already featurised sentence (distinct buckets).
+    pub fn score_buckets(&self, buckets: &[u32], out: &mut Vec<f32>) {
+        self.score_with_extra(buckets, &[], out);
+    }
+
+    /// Adds the weights of `buckets` to `out`, each multiplied by `value`.
+    fn accumulate(&self, buckets: &[u32], value: f32, out: &mut [f32]) {
+        let shift = self.hash_bits.saturating_sub(INDEX_BITS);
+        for &b in buckets {
+            let t = (b >> shift) as usize;
+            let (Some(&lo), Some(&hi)) = (self.index.get(t), self.index.get(t + 1)) else { continue };
+            let (lo, hi) = (lo as usize, hi as usize);
+            if let Ok(k) = self.keys[lo..hi].binary_search(&b) {
+                let k = lo + k;
+                for &(h, w) in &self.entries[self.rows[k] as usize..self.rows[k + 1] as usize] {
+                    out[usize::from(h)] += w * value;
+                }
+            }
+        }
+    }
+
+    /// Scores a sentence's n-gram buckets (value 1/√n) plus `extra`
+    /// indicator buckets (the rule hits, see [`rule_bucket`]) of the
+    /// model's rule-feature value.
+    pub fn score_with_extra(&self, buckets: &[u32], extra: &[u32], out: &mut Vec<f32>) {
+        out.clear();
+        out.resize(self.heads.len(), 0.0);
+        let norm = if buckets.is_empty() { 0.0 } else { 1.0 / (buckets.len() as f32).sqrt() };
+        self.accumulate(buckets, norm, out);
+        self.accumulate(extra, self.extra_value, out);
+        for (s, h) in out.iter_mut().zip(&self.heads) {
+            *s += h.bias;
+        }
+    }
+}
+
+/// The indicator bucket of "a rule of category `category` (index in
+/// [`crate::taxonomy::CATEGORIES`]) fired at `risk`" in `bits`-bit space.
+pub fn rule_bucket(category: usize, risk: crate::findings::Risk, bits: u32) -> u32 {
+    let h = features::mix_pub(0x0bad_5eed ^ ((category as u32) << 3) ^ risk as u32);
+    h & ((1u32 << bits) - 1)
+}
+
+/// The indicator bucket of "rule `rule` of category `category` fired".
+pub fn rule_id_bucket(category: usize, rule: u16, bits: u32) -> u32 {
+    let h = features::mix_pub(0x7a11_0c0d ^ ((category as u32) << 16) ^ u32::from(rule));
+    h & ((1u32 << bits) - 1)
+}
+
+/// A score mapped to 0–1 around its head's threshold: 0.5 at the
+/// threshold, rising with the margin. A display confidence, not a
+/// calibrated probability.
+pub fn confidence(score: f32, threshold: f32) -> f32 {
+    1.0 / (1.0 + (-(score - threshold) * 4.0).exp())
+}
