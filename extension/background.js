@@ -12,7 +12,8 @@
  * registration and the context menu are kept by the browser).
  *
  * What it does:
- * - answers the messages of protocol.js (`analyze`, `taxonomy`, `settings`);
+ * - answers the messages of protocol.js (`analyze`, `taxonomy`, `settings`,
+ *   `prevalence`, the `history*` ones, `insert-css`);
  * - toolbar button / shortcut (`_execute_action`) → `annotate(tabId)`;
  * - context menu "Explain with Clausemark" on a selection → `explain`;
  * - keeps the `clausemark-auto` content-script registration in step with
@@ -23,7 +24,9 @@
  *
  * Split: background/settings.js (settings, auto-annotate registration),
  * background/failures.js (why a page cannot be read; the button's badge and
- * tooltip); this file holds the core, injection, messages and listeners.
+ * tooltip), background/history.js (the opt-in memory of annotated policies,
+ * for change tracking); this file holds the core, injection, messages and
+ * listeners.
  *
  * Privacy: the wasm is read from the extension package
  * (`chrome.runtime.getURL`); this file makes no other request, and the
@@ -33,6 +36,7 @@
 import './protocol.js';
 import init, * as core from './wasm/clausemark.js';
 import { getSettings, setSettings, syncAutoAnnotate } from './background/settings.js';
+import * as history from './background/history.js';
 import {
   PageError, REASON, errorMessage, explainFailure, resetButton, restrictedReason, showFailure, showSummary,
 } from './background/failures.js';
@@ -88,14 +92,17 @@ async function withCore(f) {
 
 /**
  * Runs in the page's isolated world before injection: what kind of
- * document it is, and whether our scripts (hence our CSS) are already
- * there. Must be self-contained (it is serialised).
+ * document it is, and whether our CSS is already in it. The scripts may be
+ * there without the CSS (registered for auto-annotation, which asks for the
+ * CSS only when it annotates), so the CSS has its own flag, claimed here:
+ * the caller inserts it when the flag was not set. Must be self-contained
+ * (it is serialised).
  */
 function probePage() {
-  return {
-    contentType: document.contentType,
-    loaded: typeof (/** @type {any} */ (globalThis).ClausemarkProtocol) === 'object',
-  };
+  const ns = /** @type {any} */ (globalThis).ClausemarkContent ?? ((/** @type {any} */ (globalThis)).ClausemarkContent = {});
+  const css = ns.cssInserted === true;
+  ns.cssInserted = true;
+  return { contentType: document.contentType, css };
 }
 
 /**
@@ -126,7 +133,7 @@ async function inject(tabId, gesture) {
     const info = probe?.result;
     if (info?.contentType === 'application/pdf') throw new PageError(REASON.pdf);
     const results = await Promise.all([
-      info?.loaded ? null : ext.scripting.insertCSS({ target, files: [...Protocol.CONTENT_CSS] }),
+      info?.css ? null : ext.scripting.insertCSS({ target, files: [...Protocol.CONTENT_CSS] }),
       ext.scripting.executeScript({ target, files: [...Protocol.CONTENT_SCRIPTS] }),
     ]);
     // Firefox reports a script's exception here; Chrome only logs it in the page.
@@ -252,12 +259,45 @@ function checkTabId(tabId) {
 // ---------------------------------------------------------------------------
 // Messages from the page and the extension's pages
 
+/** The prevalence table (constant for a build): computed once per background life. @type {Promise<any[]> | null} */
+let prevalenceRows = null;
+
+/** @returns {Promise<any[]>} */
+function prevalence() {
+  prevalenceRows ??= withCore(() => core.prevalence());
+  return prevalenceRows.catch((e) => {
+    prevalenceRows = null;
+    throw e;
+  });
+}
+
+/**
+ * `diff` of the wasm core, for history.js.
+ * @param {string[]} oldBlocks @param {string[]} newBlocks
+ */
+const diff = (oldBlocks, newBlocks) => withCore(() => core.diff(oldBlocks, newBlocks));
+
+/**
+ * Inserts the highlight CSS into the sender's tab, top frame (content/auto.js
+ * asks once it has decided to annotate the page).
+ * @param {any} sender
+ */
+async function insertCss(sender) {
+  const tabId = sender?.tab?.id;
+  if (!Number.isSafeInteger(tabId) || tabId < 0 || sender.frameId !== 0) {
+    throw new Error('clausemark: "insert-css" comes from a page\'s top frame only');
+  }
+  await ext.scripting.insertCSS({ target: { tabId, frameIds: [0] }, files: [...Protocol.CONTENT_CSS] });
+  return { ok: true };
+}
+
 /**
  * Answers one protocol message.
  * @param {unknown} msg
+ * @param {any} [sender] the `runtime.onMessage` sender (needed by `insert-css`)
  * @returns {Promise<object>} a response of protocol.js (never rejects)
  */
-async function handleMessage(msg) {
+async function handleMessage(msg, sender) {
   const parsed = Protocol.parseRequest(msg);
   if ('error' in parsed) return { error: parsed.error };
   const req = parsed.request;
@@ -269,6 +309,16 @@ async function handleMessage(msg) {
         return { taxonomy: await withCore(() => core.taxonomy()) };
       case Protocol.Type.SETTINGS:
         return { settings: await getSettings() };
+      case Protocol.Type.PREVALENCE:
+        return { prevalence: await prevalence() };
+      case Protocol.Type.HISTORY:
+        return { history: await history.record(req, (await getSettings()).rememberPolicies, diff) };
+      case Protocol.Type.HISTORY_LIST:
+        return { history: await history.list() };
+      case Protocol.Type.HISTORY_FORGET:
+        return { history: await history.forget(req.url) };
+      case Protocol.Type.INSERT_CSS:
+        return await insertCss(sender);
     }
   } catch (e) {
     return { error: errorMessage(e) };
@@ -283,7 +333,7 @@ async function handleMessage(msg) {
 ext.runtime.onMessage.addListener((/** @type {unknown} */ msg, /** @type {any} */ sender, /** @type {(r: object) => void} */ sendResponse) => {
   // Only this extension's own scripts talk to it (no externally_connectable).
   if (sender?.id !== ext.runtime.id) return false;
-  handleMessage(msg).then(sendResponse);
+  handleMessage(msg, sender).then(sendResponse);
   return true; // the answer is asynchronous
 });
 
@@ -314,13 +364,20 @@ function createMenu() {
     .catch((e) => console.error('clausemark: context menu:', errorMessage(e)));
 }
 
+/** Forgets the remembered policies when the setting is off (see history.js). */
+function syncHistory() {
+  getSettings().then((s) => history.syncHistory(s.rememberPolicies), (e) => console.error('clausemark: history:', errorMessage(e)));
+}
+
 ext.runtime.onInstalled.addListener(() => {
   createMenu();
   syncAutoAnnotate();
+  syncHistory();
 });
 ext.runtime.onStartup.addListener(() => {
   createMenu();
   syncAutoAnnotate();
+  syncHistory();
 });
 
 ext.contextMenus.onClicked.addListener((/** @type {any} */ info, /** @type {any} */ tab) => {
@@ -333,7 +390,10 @@ ext.contextMenus.onClicked.addListener((/** @type {any} */ info, /** @type {any}
 });
 
 ext.storage.onChanged.addListener((/** @type {any} */ changes, /** @type {string} */ area) => {
-  if (area === 'local' && Protocol.SETTINGS_KEY in changes) syncAutoAnnotate();
+  if (area === 'local' && Protocol.SETTINGS_KEY in changes) {
+    syncAutoAnnotate();
+    if (changes[Protocol.SETTINGS_KEY].newValue?.rememberPolicies !== true) syncHistory();
+  }
 });
 ext.permissions.onAdded.addListener(() => syncAutoAnnotate());
 ext.permissions.onRemoved.addListener(() => syncAutoAnnotate());
@@ -346,6 +406,14 @@ ext.permissions.onRemoved.addListener(() => syncAutoAnnotate());
   analyze: (blocks) => withCore(() => core.analyze(/** @type {string[]} */ (blocks))),
   taxonomy: () => withCore(() => core.taxonomy()),
   version: () => withCore(() => core.version()),
+  /** @param {unknown} oldBlocks @param {unknown} newBlocks */
+  diff: (oldBlocks, newBlocks) => diff(/** @type {string[]} */ (oldBlocks), /** @type {string[]} */ (newBlocks)),
+  prevalence,
+  /** The remembered policies (options page list). */
+  history: () => history.list(),
+  /** @param {string} [url] one canonical URL, or all */
+  forgetHistory: (url) => history.forget(url),
+  canonicalUrl: history.canonicalUrl,
   handleMessage,
   ready,
   annotate,

@@ -19,6 +19,17 @@
  *   {type: "analyze", blocks: string[]}   →  {analysis: Analysis} | {error}
  *   {type: "taxonomy"}                    →  {taxonomy: Category[]} | {error}
  *   {type: "settings"}                    →  {settings: Settings} | {error}
+ *   {type: "prevalence"}                  →  {prevalence: PrevalenceRow[]} | {error}
+ *   {type: "history", page, blocks, findings} → {history: HistoryResult} | {error}
+ *        after an annotation, when `rememberPolicies` is on: compares the
+ *        page with the version remembered for its URL (background/history.js)
+ *        and remembers this one; `page` = {url, title, kind}
+ *   {type: "history-list"}                →  {history: HistoryList} | {error}
+ *   {type: "history-forget", url?}        →  {history: {forgotten: number}} | {error}
+ *        one remembered document (its canonical URL), or all without `url`
+ *   {type: "insert-css"}                  →  {ok: true} | {error}
+ *        from content/auto.js once it decides to annotate: the background
+ *        inserts CONTENT_CSS into the sender's tab, frame 0
  *
  * To the page (`tabs.sendMessage(tabId, msg, {frameId: 0})`), answered by
  * content/main.js:
@@ -51,6 +62,11 @@
     ANALYZE: 'analyze',
     TAXONOMY: 'taxonomy',
     SETTINGS: 'settings',
+    PREVALENCE: 'prevalence',
+    HISTORY: 'history',
+    HISTORY_LIST: 'history-list',
+    HISTORY_FORGET: 'history-forget',
+    INSERT_CSS: 'insert-css',
     ANNOTATE: 'cm:annotate',
     EXPLAIN: 'cm:explain',
     FOCUS: 'cm:focus',
@@ -58,7 +74,10 @@
   });
 
   /** Types the background answers. */
-  const BACKGROUND_TYPES = Object.freeze([Type.ANALYZE, Type.TAXONOMY, Type.SETTINGS]);
+  const BACKGROUND_TYPES = Object.freeze([
+    Type.ANALYZE, Type.TAXONOMY, Type.SETTINGS, Type.PREVALENCE, Type.HISTORY, Type.HISTORY_LIST, Type.HISTORY_FORGET,
+    Type.INSERT_CSS,
+  ]);
   /** Types content/main.js answers. */
   const CONTENT_TYPES = Object.freeze([Type.ANNOTATE, Type.EXPLAIN, Type.FOCUS, Type.CLEAR]);
 
@@ -79,17 +98,23 @@
     'content/ui/markers.js',
     'content/ui/cards.js',
     'content/ui/panel.js',
+    'content/ui/context.js',
+    'content/ui/webanno.js',
     'content/ui/export.js',
     'content/ui/selection.js',
     'content/watch.js',
     'content/hittest.js',
+    'content/changes.js',
     'content/main.js',
   ]);
 
   /**
    * Style sheets inserted with `scripting.insertCSS` (a document-level
    * sheet, outside the page's CSP and DOM): the `::highlight(clausemark-*)`
-   * rules cannot live in a shadow root.
+   * rules cannot live in a shadow root. Never registered with the
+   * auto-annotate content scripts: any `::highlight` rule makes the browser
+   * recalculate every style of the page (≈ 100 ms on a big one), so the
+   * sheet is inserted only into pages that get annotated (`insert-css`).
    */
   const CONTENT_CSS = Object.freeze(['content/highlights.css']);
 
@@ -123,6 +148,8 @@
   /** Category ids are the taxonomy's file names: lower-case ASCII and `_`. */
   const CATEGORY_ID = /^[a-z][a-z0-9_]{0,63}$/;
   const MAX_DISABLED_CATEGORIES = 256;
+  /** Longest page URL `history` takes, in UTF-16 code units. */
+  const MAX_URL = 8192;
 
   /**
    * @typedef {{
@@ -130,6 +157,7 @@
    *   disabledCategories: string[],
    *   sensitivity: 'low' | 'normal' | 'high',
    *   theme: 'system' | 'light' | 'dark',
+   *   rememberPolicies: boolean,
    * }} Settings
    *
    * - `autoAnnotate`: annotate pages that look like policies on load. Only
@@ -140,6 +168,9 @@
    * - `sensitivity`: `low` = bad only; `normal` = good, caution, bad;
    *   `high` = everything, neutral included.
    * - `theme`: the UI's colours; `system` follows `prefers-color-scheme`.
+   * - `rememberPolicies`: keep, on this device, the text of each policy the
+   *   user annotates (background/history.js), to say what changed on the
+   *   next visit. Off by default; switching it off forgets them all.
    */
 
   /** @type {Readonly<Settings>} */
@@ -148,6 +179,7 @@
     disabledCategories: /** @type {string[]} */ (Object.freeze([])),
     sensitivity: 'normal',
     theme: 'system',
+    rememberPolicies: false,
   });
 
   /**
@@ -155,7 +187,8 @@
    * @type {Record<keyof Settings, (v: unknown) => { value: any } | { error: string }>}
    */
   const CHECKS = {
-    autoAnnotate: (v) => (typeof v === 'boolean' ? { value: v } : { error: `expected true or false, got ${describe(v)}` }),
+    autoAnnotate: (v) => boolean(v),
+    rememberPolicies: (v) => boolean(v),
     disabledCategories(v) {
       if (!Array.isArray(v)) return { error: `expected an array of category ids, got ${describe(v)}` };
       if (v.length > MAX_DISABLED_CATEGORIES) return { error: `at most ${MAX_DISABLED_CATEGORIES} ids, got ${v.length}` };
@@ -166,6 +199,11 @@
     sensitivity: (v) => oneOf(v, SENSITIVITIES),
     theme: (v) => oneOf(v, THEMES),
   };
+
+  /** @param {unknown} v */
+  function boolean(v) {
+    return typeof v === 'boolean' ? { value: v } : { error: `expected true or false, got ${describe(v)}` };
+  }
 
   /**
    * @param {unknown} v
@@ -248,7 +286,15 @@
   /** @typedef {{ type: 'analyze', blocks: string[] }} AnalyzeRequest */
   /** @typedef {{ type: 'taxonomy' }} TaxonomyRequest */
   /** @typedef {{ type: 'settings' }} SettingsRequest */
-  /** @typedef {AnalyzeRequest | TaxonomyRequest | SettingsRequest} Request */
+  /**
+   * A finding as history keeps it: where (UTF-16 in its block) and what.
+   * @typedef {{ block: number, start: number, end: number, category: string, risk: string }} HistoryFinding
+   * @typedef {{ type: 'history', page: { url: string, title: string, kind: string }, blocks: string[],
+   *   findings: HistoryFinding[] }} HistoryRequest
+   * @typedef {{ type: 'history-forget', url?: string }} HistoryForgetRequest
+   * @typedef {{ type: 'prevalence' | 'history-list' | 'insert-css' }} PlainRequest
+   */
+  /** @typedef {AnalyzeRequest | TaxonomyRequest | SettingsRequest | HistoryRequest | HistoryForgetRequest | PlainRequest} Request */
   /** @typedef {{ type: 'cm:annotate', settings: Settings, toggle?: boolean }} AnnotateMessage */
   /** @typedef {{ type: 'cm:explain', text: string }} ExplainMessage */
   /** @typedef {{ type: 'cm:focus', index: number }} FocusMessage */
@@ -272,13 +318,46 @@
       case Type.TAXONOMY:
         return { request: { type: Type.TAXONOMY } };
       case Type.SETTINGS:
-        return { request: { type: Type.SETTINGS } };
+      case Type.PREVALENCE:
+      case Type.HISTORY_LIST:
+      case Type.INSERT_CSS:
+        return { request: { type: m.type } };
+      case Type.HISTORY:
+        return parseHistory(m);
+      case Type.HISTORY_FORGET:
+        if (m.url !== undefined && (typeof m.url !== 'string' || m.url.length > MAX_URL)) {
+          return { error: `clausemark: "history-forget" takes "url", a URL string, got ${describe(m.url)}` };
+        }
+        return { request: m.url === undefined ? { type: Type.HISTORY_FORGET } : { type: Type.HISTORY_FORGET, url: /** @type {string} */ (m.url) } };
       default:
         if (CONTENT_TYPES.includes(/** @type {any} */ (m.type))) {
           return { error: `clausemark: ${describe(m.type)} is a message for the page, not the background` };
         }
         return { error: `clausemark: unknown message type ${describe(m.type)} (known: ${BACKGROUND_TYPES.join(', ')})` };
     }
+  }
+
+  /**
+   * The envelope of a `history` request (the blocks' contents are checked
+   * by the wasm, the findings' fields by background/history.js).
+   * @param {Record<string, unknown>} m
+   * @returns {{ request: HistoryRequest } | { error: string }}
+   */
+  function parseHistory(m) {
+    const page = /** @type {Record<string, unknown>} */ (m.page ?? {});
+    if (typeof page.url !== 'string' || !page.url || page.url.length > MAX_URL) {
+      return { error: `clausemark: "history" needs "page.url", a URL of at most ${MAX_URL} characters, got ${describe(page.url)}` };
+    }
+    if (!Array.isArray(m.blocks)) return { error: `clausemark: "history" needs "blocks", an array of strings, got ${describe(m.blocks)}` };
+    if (!Array.isArray(m.findings)) return { error: `clausemark: "history" needs "findings", an array, got ${describe(m.findings)}` };
+    const title = typeof page.title === 'string' ? page.title.slice(0, 300) : '';
+    const kind = typeof page.kind === 'string' ? page.kind : 'other';
+    return {
+      request: {
+        type: Type.HISTORY, page: { url: page.url, title, kind },
+        blocks: /** @type {string[]} */ (m.blocks), findings: /** @type {HistoryFinding[]} */ (m.findings),
+      },
+    };
   }
 
   /**
@@ -363,6 +442,21 @@
   }
 
   /**
+   * @param {{ url: string, title: string, kind: string }} page
+   * @param {string[]} blocks the page's text blocks, as analysed
+   * @param {HistoryFinding[]} findings
+   * @returns {HistoryRequest}
+   */
+  function historyRequest(page, blocks, findings) {
+    return { type: Type.HISTORY, page, blocks, findings };
+  }
+
+  /** @param {string} [url] a remembered document's canonical URL; none = all @returns {HistoryForgetRequest} */
+  function historyForgetRequest(url) {
+    return url === undefined ? { type: Type.HISTORY_FORGET } : { type: Type.HISTORY_FORGET, url };
+  }
+
+  /**
    * @param {Settings} settings
    * @param {{ toggle?: boolean }} [options] `toggle: false` forces a fresh annotation
    * @returns {AnnotateMessage}
@@ -393,7 +487,7 @@
    * Unwraps a response: its payload, or a thrown Error carrying its message.
    * An `undefined` response means nobody answered.
    * @param {unknown} response
-   * @param {'analysis' | 'taxonomy' | 'settings' | 'summary' | 'findings'} key
+   * @param {'analysis' | 'taxonomy' | 'settings' | 'summary' | 'findings' | 'prevalence' | 'history' | 'ok'} key
    */
   function unwrap(response, key) {
     if (typeof response !== 'object' || response === null) {
@@ -446,6 +540,25 @@
     return /** @type {Settings} */ (unwrap(await api().runtime.sendMessage(settingsRequest()), 'settings'));
   }
 
+  /** Resolves to the prevalence table (PrevalenceRow[], see dist/types/clausemark.d.ts). */
+  async function requestPrevalence() {
+    return unwrap(await api().runtime.sendMessage({ type: Type.PREVALENCE }), 'prevalence');
+  }
+
+  /**
+   * Sends the annotated page to history; resolves to the comparison with
+   * the version remembered (HistoryResult, see background/history.js).
+   * @param {{ url: string, title: string, kind: string }} page @param {string[]} blocks @param {HistoryFinding[]} findings
+   */
+  async function requestHistory(page, blocks, findings) {
+    return unwrap(await api().runtime.sendMessage(historyRequest(page, blocks, findings)), 'history');
+  }
+
+  /** Asks the background to insert CONTENT_CSS into this tab's top frame. */
+  async function requestStyles() {
+    return unwrap(await api().runtime.sendMessage({ type: Type.INSERT_CSS }), 'ok');
+  }
+
   root.ClausemarkProtocol = Object.freeze({
     VERSION,
     Type,
@@ -456,6 +569,7 @@
     AUTO_SCRIPT,
     AUTO_SCRIPT_ID,
     MAX_EXPLAIN_UTF16,
+    MAX_URL,
     SETTINGS_KEY,
     DEFAULT_SETTINGS,
     SENSITIVITIES,
@@ -469,6 +583,8 @@
     analyzeRequest,
     taxonomyRequest,
     settingsRequest,
+    historyRequest,
+    historyForgetRequest,
     annotateMessage,
     explainMessage,
     focusMessage,
@@ -478,5 +594,8 @@
     requestAnalysis,
     requestTaxonomy,
     requestSettings,
+    requestPrevalence,
+    requestHistory,
+    requestStyles,
   });
 })(/** @type {any} */ (globalThis));

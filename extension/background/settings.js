@@ -82,8 +82,10 @@ async function doSync() {
   ]);
   const want = settings.autoAnnotate && granted;
   const js = [...Protocol.CONTENT_SCRIPTS, Protocol.AUTO_SCRIPT];
-  // A registration from an older version (other files) is replaced.
-  const stale = registered.length > 0 && JSON.stringify(registered[0].js) !== JSON.stringify(js);
+  // A registration from an older version (other files, or the CSS that is
+  // now inserted only into pages auto.js annotates) is replaced.
+  const stale = registered.length > 0 &&
+    (JSON.stringify(registered[0].js) !== JSON.stringify(js) || (registered[0].css?.length ?? 0) > 0);
   if (stale || (!want && registered.length > 0)) {
     await ext.scripting.unregisterContentScripts({ ids: [Protocol.AUTO_SCRIPT_ID] });
   }
@@ -91,8 +93,8 @@ async function doSync() {
     await ext.scripting.registerContentScripts([{
       id: Protocol.AUTO_SCRIPT_ID,
       matches: ['<all_urls>'],
+      // No `css`: see protocol.js CONTENT_CSS (auto.js asks for it with `insert-css`).
       js,
-      css: [...Protocol.CONTENT_CSS],
       runAt: 'document_idle',
       allFrames: false,
       persistAcrossSessions: true,

@@ -2,7 +2,9 @@
 /**
  * Paints findings on the page with the CSS Custom Highlight API: one
  * `Highlight` per risk, registered as `clausemark-good|neutral|caution|bad`,
- * plus `clausemark-focus` for the finding being shown. No DOM is touched:
+ * plus `clausemark-focus` for the finding being shown and `clausemark-changed`
+ * for the clauses added or reworded since the user's last visit (change
+ * tracking, content/changes.js). No DOM is touched:
  * a highlight is a set of ranges the browser paints over the text, styled
  * by `::highlight()` rules (content/highlights.css).
  *
@@ -21,7 +23,7 @@
   /** Risks, worst first. */
   const RISKS = Object.freeze(/** @type {const} */ (['bad', 'caution', 'neutral', 'good']));
   /** Painting order where highlights overlap: higher wins. */
-  const PRIORITY = Object.freeze({ good: 1, neutral: 2, caution: 3, bad: 4, focus: 10 });
+  const PRIORITY = Object.freeze({ good: 1, neutral: 2, caution: 3, bad: 4, changed: 5, focus: 10 });
   const PREFIX = 'clausemark-';
 
   /**
@@ -34,12 +36,14 @@
 ::highlight(clausemark-good){background-color:rgb(22 163 74/.16);text-decoration:underline solid rgb(21 128 61)}
 ::highlight(clausemark-neutral){background-color:rgb(100 116 139/.14);text-decoration:underline dotted rgb(71 85 105)}
 ::highlight(clausemark-focus){background-color:rgb(37 99 235/.38);text-decoration:underline double rgb(29 78 216)}
+::highlight(clausemark-changed){background-color:rgb(124 58 237/.1);text-decoration:overline solid rgb(109 40 217);text-decoration-thickness:2px}
 @media (prefers-color-scheme:dark){
 ::highlight(clausemark-bad){background-color:rgb(248 113 113/.26);text-decoration-color:rgb(252 165 165)}
 ::highlight(clausemark-caution){background-color:rgb(250 204 21/.22);text-decoration-color:rgb(253 224 71)}
 ::highlight(clausemark-good){background-color:rgb(74 222 128/.18);text-decoration-color:rgb(134 239 172)}
 ::highlight(clausemark-neutral){background-color:rgb(148 163 184/.18);text-decoration-color:rgb(203 213 225)}
-::highlight(clausemark-focus){background-color:rgb(96 165 250/.42);text-decoration-color:rgb(147 197 253)}}`;
+::highlight(clausemark-focus){background-color:rgb(96 165 250/.42);text-decoration-color:rgb(147 197 253)}
+::highlight(clausemark-changed){background-color:rgb(167 139 250/.16);text-decoration-color:rgb(196 181 253)}}`;
 
   /** Documents whose registry holds our highlights. @type {Set<Document>} */
   const touched = new Set();
@@ -220,13 +224,36 @@
     focusTimer = setTimeout(() => focus(null), ms);
   }
 
+  /**
+   * Replaces the `clausemark-changed` highlight with these ranges (none: removed).
+   * Not windowed: a change list is short next to a page's findings.
+   * @param {AbstractRange[]} ranges
+   */
+  function changed(ranges) {
+    for (const doc of touched) registryOf(doc)?.delete(PREFIX + 'changed');
+    if (!ranges.length || !supported()) return;
+    /** @type {Map<Document, AbstractRange[]>} */
+    const byDoc = new Map();
+    for (const r of ranges) {
+      const doc = r.startContainer.ownerDocument;
+      if (doc) (byDoc.get(doc) ?? byDoc.set(doc, []).get(doc))?.push(r);
+    }
+    for (const [doc, list] of byDoc) {
+      const registry = registryOf(doc);
+      if (!registry) continue;
+      ensureIframeSheet(doc);
+      touched.add(doc);
+      registry.set(PREFIX + 'changed', makeHighlight(doc, list, PRIORITY.changed));
+    }
+  }
+
   /** Removes every Clausemark highlight and the sheets added to iframes. */
   function clear() {
     stopWindow();
     clearTimeout(focusTimer);
     for (const doc of touched) {
       const registry = registryOf(doc);
-      for (const name of [...RISKS, 'focus']) registry?.delete(PREFIX + name);
+      for (const name of [...RISKS, 'changed', 'focus']) registry?.delete(PREFIX + name);
     }
     touched.clear();
     for (const [doc, sheet] of iframeSheets) {
@@ -240,5 +267,5 @@
   /** Whether only the findings near the viewport are registered (a page with very many). */
   const isWindowed = () => !!windowed;
 
-  NS.highlights = Object.freeze({ RISKS, PREFIX, WINDOW_ABOVE, supported, paint, focus, clear, isWindowed });
+  NS.highlights = Object.freeze({ RISKS, PREFIX, WINDOW_ABOVE, supported, paint, focus, changed, clear, isWindowed });
 })(/** @type {any} */ (globalThis));

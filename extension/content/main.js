@@ -14,6 +14,10 @@
  * open closes the panel (the toolbar button toggles it); otherwise it
  * re-annotates and opens it.
  *
+ * With change tracking on, content/changes.js then compares the page with
+ * the version remembered for its URL and shows what changed (banner,
+ * `clausemark-changed` highlight); `summary.changes` reports it.
+ *
  * After an annotation, content/watch.js reports page changes (debounced,
  * never polled): the page is re-collected and re-analysed only if its text
  * changed; if neither text nor nodes changed, only the markers move.
@@ -27,7 +31,7 @@
   const NS = (root.ClausemarkContent ??= {});
   if (NS.main) return; // injected twice into one world
   const P = root.ClausemarkProtocol;
-  const { textmap, highlights, ui, markers, cards, panel, exporter, selection, hittest, watch: watcher } = NS;
+  const { textmap, highlights, ui, markers, cards, panel, exporter, selection, hittest, watch: watcher, changes, context } = NS;
   const ext = root.browser?.runtime ? root.browser : root.chrome;
 
   /**
@@ -43,6 +47,8 @@
     /** @type {any} */ summary: null,
     /** `watch.mutations()` when last painted. */
     paintedAt: -1,
+    /** The prevalence table (content/ui/context.js). @type {any[]} */
+    prevalence: [],
   };
 
   /** Operations run one at a time (an annotate never races a re-anchor). */
@@ -91,8 +97,9 @@
   /**
    * Annotates the page: the summary, after the highlights are painted.
    * @param {any} settings
-   * @param {{ auto?: boolean, toggle?: boolean, reanchor?: boolean }} [how]
+   * @param {{ auto?: boolean, toggle?: boolean, reanchor?: boolean, beforePaint?: () => Promise<void> }} [how]
    *   auto: panel left closed, nothing painted on a page that is not a policy;
+   *   beforePaint: runs once the page is known to get painted (auto.js inserts the CSS);
    *   toggle: on an unchanged page with the panel open, just close the panel;
    *   reanchor: the page changed under an annotation (panel left as it is).
    */
@@ -108,6 +115,7 @@
       state.settings = settings;
       watch();
       const catsP = categories();
+      const prevalenceP = context.table(); // cached after the first page
       const seen = watcher.mutations();
       const map = await textmap.collect();
       const t1 = performance.now();
@@ -126,6 +134,7 @@
         clear();
         return null;
       }
+      if (how.beforePaint) await how.beforePaint();
       state.map = map;
       state.analysis = analysis;
       state.texts = map.texts;
@@ -134,12 +143,15 @@
       const t4 = performance.now();
       const summary = await paint(analysis, settings, cats, how.auto || how.reanchor ? 'keep' : 'open');
       const t5 = performance.now();
+      state.prevalence = await prevalenceP;
+      summary.changes = await changes.update({ map, analysis, settings, shown: state.shown, categories: cats, reanchor: how.reanchor });
+      const t6 = performance.now();
       state.paintedAt = watcher.mutations();
       watch(); // shadow roots and iframes found by this collection
       const { paintMs, uiMs } = summary.timings;
       summary.timings = {
         collectMs: round(t1 - t0), analyzeMs: round(t2 - t1), anchorMs: round(t4 - t3), paintMs, uiMs,
-        toPaintedMs: round(t4 - t0 + paintMs), totalMs: round(t5 - t0),
+        toPaintedMs: round(t4 - t0 + paintMs), changesMs: round(t6 - t5), totalMs: round(t6 - t0),
         busyCollectMs: round(map.stats.busyMs), maxSliceMs: round(map.stats.maxSliceMs), analysisReused: reuse,
       };
       state.summary = summary;
@@ -224,7 +236,12 @@
     const panelDone = panel.render(summary, {
       categories: cats,
       onSelect: (/** @type {number} */ i, /** @type {HTMLElement} */ from) => focus(i, from),
-      onExport: (/** @type {'markdown' | 'json'} */ format) => exporter.download(state.summary ?? summary, cats, format),
+      onExport: (/** @type {'markdown' | 'json' | 'annotations'} */ format) => exporter.download(state.summary ?? summary, cats, format, {
+        places: state.shown.map((s) => ({
+          index: s.index, ranges: s.ranges, block: s.finding.block, blockStart: s.finding.blockStartUtf16, blockEnd: s.finding.blockEndUtf16,
+        })),
+        blockTexts: state.texts,
+      }),
     });
     if (panelMode === 'open') panel.open(true);
     summary.panelOpen = panel.isOpen();
@@ -261,7 +278,7 @@
     const n = state.shown.length;
     markers.setExpanded(index);
     cards.show({
-      entries: [{ finding: s.finding, category: cats.get(s.finding.category) ?? null }],
+      entries: [{ finding: s.finding, category: cats.get(s.finding.category) ?? null, prevalence: prevalenceOf(s.finding, state.analysis?.kind ?? null) }],
       anchor: s.ranges.length ? boxOf(s.ranges) : null,
       returnFocus: from,
       index,
@@ -272,6 +289,14 @@
       },
       onClose: () => markers.setExpanded(null),
     });
+  }
+
+  /**
+   * How common a finding's category is, phrased for a page of this kind (null: no data).
+   * @param {any} finding @param {string | null} kind
+   */
+  function prevalenceOf(finding, kind) {
+    return context.prevalenceLine(state.prevalence, finding.category, kind, state.categories?.get(finding.category)?.group);
   }
 
   /**
@@ -304,15 +329,20 @@
   async function explain(text, box, from) {
     const blocks = text.split(/\n\s*\n/).map((b) => b.trim()).filter(Boolean);
     if (!blocks.length) return { error: 'clausemark: nothing to explain: the selection is empty' };
-    const [analysis, cats, settings] = await Promise.all([
+    const [analysis, cats, settings, prevalence] = await Promise.all([
       P.requestAnalysis(blocks), categories(), state.summary ? state.settings : P.requestSettings().catch(() => P.DEFAULT_SETTINGS),
+      context.table(),
     ]);
+    state.prevalence = prevalence;
     const findings = analysis.findings.filter((/** @type {any} */ f) => P.isShown(f, settings));
     ui.mount();
     ui.setTheme(settings.theme);
     cards.show({
       title: 'Explain with Clausemark',
-      entries: findings.map((/** @type {any} */ f) => ({ finding: f, category: cats.get(f.category) ?? null })),
+      // A passage has no kind of its own: the page's, if annotated, else each category's group.
+      entries: findings.map((/** @type {any} */ f) => ({
+        finding: f, category: cats.get(f.category) ?? null, prevalence: prevalenceOf(f, state.analysis?.kind ?? null),
+      })),
       empty: 'Nothing notable found in this passage.',
       anchor: box,
       returnFocus: from,
@@ -348,6 +378,7 @@
     hittest.stop();
     selection.disable();
     cards.close(false);
+    changes.clear();
     markers.clear();
     panel.clear();
     highlights.clear();

@@ -15,6 +15,11 @@
  * it (`white-space` of each text's parent), so the blocks read like
  * `innerText` and the analysis offsets line up with what the user sees.
  *
+ * A second coordinate system, for export only: `textContentOffsets` says
+ * where DOM ranges lie in `body.textContent` (what the W3C Web Annotation
+ * TextPositionSelector and tools such as Hypothesis count), so every
+ * DOM ⇄ offset conversion stays in this file.
+ *
  * The map is a list of runs per block: a run says "units [b, b+len) of this
  * block are units [n, n+len) of this text node" (or the "\n" of a `<br>`).
  * Collapsed whitespace is what breaks a run, so a paragraph typically needs
@@ -409,6 +414,59 @@
   }
 
   /**
+   * Where ranges lie in `root.textContent`: UTF-16 offsets counting every
+   * Text node under `root` in tree order (script and style text included,
+   * nothing for `<br>` or collapsed white space, no shadow roots or iframes)
+   * — the positions the W3C TextPositionSelector uses, as Hypothesis does
+   * with `document.body`. One walk over the text nodes for all ranges.
+   * @param {Node} rootNode usually `document.body`
+   * @param {AbstractRange[][]} spans each span = one finding's ranges, in order
+   * @returns {({ start: number, end: number } | null)[]} null for a span with
+   *   an end outside `rootNode` (in a shadow tree or an iframe), or none
+   */
+  function textContentOffsets(rootNode, spans) {
+    const doc = rootNode.ownerDocument ?? /** @type {Document} */ (rootNode);
+    /** @type {Map<Node, number>} */
+    const starts = new Map();
+    const walker = doc.createTreeWalker(rootNode, NodeFilter.SHOW_TEXT);
+    let total = 0;
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      starts.set(n, total);
+      total += /** @type {Text} */ (n).data.length;
+    }
+    /** The offset of the first text at or after `node` in tree order (its own text included). @param {Node | null} node */
+    const from = (node) => {
+      if (!node) return total;
+      if (node.nodeType === 3) return starts.get(node) ?? total;
+      walker.currentNode = node;
+      const next = walker.nextNode();
+      return next ? /** @type {number} */ (starts.get(next)) : total;
+    };
+    /** @param {Node} container @param {number} offset */
+    const point = (container, offset) => {
+      if (container.nodeType === 3) {
+        const s = starts.get(container);
+        return s === undefined ? null : s + offset;
+      }
+      if (container !== rootNode && !rootNode.contains(container)) return null;
+      const child = container.childNodes[offset];
+      if (child) return from(child);
+      // After the container's last child: the first text after its subtree.
+      let m = /** @type {Node | null} */ (container);
+      while (m && m !== rootNode && !m.nextSibling) m = m.parentNode;
+      return !m || m === rootNode ? total : from(m.nextSibling);
+    };
+    return spans.map((ranges) => {
+      if (!ranges.length) return null;
+      const first = ranges[0];
+      const last = ranges[ranges.length - 1];
+      const start = point(first.startContainer, first.startOffset);
+      const end = point(last.endContainer, last.endOffset);
+      return start === null || end === null || end < start ? null : { start, end };
+    });
+  }
+
+  /**
    * Text compared the way blocks are built: runs of whitespace as one space,
    * trimmed. For checking that a range still holds a finding's text.
    * @param {string} s
@@ -417,5 +475,5 @@
     return s.replace(/[ \t\n\r\f]+/g, ' ').trim();
   }
 
-  NS.textmap = Object.freeze({ collect, toRanges, squash, yieldToPage, isBlockDisplay, HOST_TAG });
+  NS.textmap = Object.freeze({ collect, toRanges, textContentOffsets, squash, yieldToPage, isBlockDisplay, HOST_TAG });
 })(/** @type {any} */ (globalThis));

@@ -1,8 +1,11 @@
 // @ts-check
 /**
- * The options page: the four settings of protocol.js (`autoAnnotate`,
- * `disabledCategories`, `sensitivity`, `theme`), saved on every change to
- * `storage.local` under `settings`.
+ * The options page: the settings of protocol.js (`autoAnnotate`,
+ * `rememberPolicies`, `disabledCategories`, `sensitivity`, `theme`), saved on
+ * every change to `storage.local` under `settings`; and the list of the
+ * policies change tracking remembers, each with a "Forget" button (asked of
+ * the background with `history-list` / `history-forget`, which owns that
+ * storage: background/history.js).
  *
  * The page writes storage itself (validated with protocol.js); the
  * background listens to `storage.onChanged` and keeps the auto-annotate
@@ -24,6 +27,11 @@
   const autoState = $('auto-state');
   const status = $('status');
   const categoriesBox = $('categories');
+  const rememberBox = /** @type {HTMLInputElement} */ ($('remember-policies'));
+  const historyState = $('history-state');
+  const historyTable = $('history-table');
+  const historyRows = $('history-rows');
+  const forgetAll = $('history-forget-all');
 
   /** Last settings read or written. @type {any} */
   let current = P.validateSettings(undefined).settings;
@@ -96,7 +104,73 @@
   async function renderAll() {
     current = await readSettings();
     renderChoices();
-    await renderAuto();
+    rememberBox.checked = current.rememberPolicies;
+    await Promise.all([renderAuto(), renderHistory()]);
+  }
+
+  // -------------------------------------------------------------------------
+  // Remembered policies
+
+  /** @param {unknown} msg */
+  async function ask(msg) {
+    return P.unwrap(await ext.runtime.sendMessage(msg), 'history');
+  }
+
+  /** @param {string} iso */
+  function day(iso) {
+    const d = new Date(iso);
+    return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+  }
+
+  /** @param {number} bytes */
+  function size(bytes) {
+    return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1048576).toFixed(1)} MB`;
+  }
+
+  /** Lists the remembered documents (title, URL, date, size), each with a Forget button. */
+  async function renderHistory() {
+    const { entries, totalBytes, quotaBytes } = await ask({ type: P.Type.HISTORY_LIST });
+    historyTable.hidden = entries.length === 0;
+    forgetAll.hidden = entries.length === 0;
+    if (!entries.length) {
+      historyState.textContent = current.rememberPolicies
+        ? 'Nothing remembered yet: annotate a policy and it will be listed here.'
+        : 'Nothing is remembered while this is off.';
+      historyRows.replaceChildren();
+      return;
+    }
+    historyState.textContent = `${entries.length} document${entries.length === 1 ? '' : 's'} remembered, ` +
+      `${size(totalBytes)} of ${size(quotaBytes)}.`;
+    historyRows.replaceChildren(...entries.map((/** @type {any} */ e) => {
+      const row = document.createElement('tr');
+      const doc = document.createElement('td');
+      const title = document.createElement('div');
+      title.className = 'doc-title';
+      title.textContent = e.title || e.url;
+      const link = document.createElement('a');
+      link.href = e.url;
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      link.className = 'doc-url';
+      link.textContent = e.url;
+      doc.append(title, link);
+      const when = document.createElement('td');
+      when.textContent = day(e.lastSeen);
+      when.title = `This wording first seen on ${day(e.firstSeen)}`;
+      const bytes = document.createElement('td');
+      bytes.textContent = size(e.bytes);
+      const actions = document.createElement('td');
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = 'Forget';
+      b.setAttribute('aria-label', `Forget ${e.title || e.url}`);
+      b.addEventListener('click', () => {
+        ask(P.historyForgetRequest(e.url)).then(() => say('Forgotten.'), fail).then(renderHistory).catch(fail);
+      });
+      actions.append(b);
+      row.append(doc, when, bytes, actions);
+      return row;
+    }));
   }
 
   /**
@@ -205,6 +279,14 @@
     }
   });
 
+  rememberBox.addEventListener('change', () => {
+    save({ rememberPolicies: rememberBox.checked }).then(renderHistory).catch(fail);
+  });
+
+  forgetAll.addEventListener('click', () => {
+    ask(P.historyForgetRequest()).then(() => say('Every remembered document was forgotten.'), fail).then(renderHistory).catch(fail);
+  });
+
   document.addEventListener('change', (e) => {
     const t = /** @type {HTMLInputElement} */ (e.target);
     if (t.type === 'radio' && (t.name === 'sensitivity' || t.name === 'theme')) {
@@ -219,7 +301,9 @@
   // Changes made elsewhere: another options tab, the background switching
   // auto-annotate off after a revocation, the browser's permission UI.
   ext.storage.onChanged.addListener((/** @type {any} */ changes, /** @type {string} */ area) => {
-    if (area === 'local' && P.SETTINGS_KEY in changes) renderAll().catch(fail);
+    if (area !== 'local') return;
+    if (P.SETTINGS_KEY in changes) renderAll().catch(fail);
+    else if (Object.keys(changes).some((k) => k === 'history' || k.startsWith('history:'))) renderHistory().catch(fail);
   });
   ext.permissions.onAdded.addListener(() => renderAuto().catch(fail));
   ext.permissions.onRemoved.addListener(() => renderAuto().catch(fail));

@@ -19,7 +19,8 @@
    * @typedef {{ category: string, risk: string, summary: string, text: string, confidence?: number }} CardFinding
    * @typedef {{ title: string, explanation: string, actions: string[],
    *   regulations: { law: string, reference: string, jurisdictions: string[], note: string }[] }} CardCategory
-   * @typedef {{ finding: CardFinding, category: CardCategory | null }} CardEntry
+   * @typedef {{ finding: CardFinding, category: CardCategory | null, prevalence?: string | null }} CardEntry
+   *   prevalence: how common the category is (content/ui/context.js), shown with its credit
    * @typedef {{ top: number, left: number, bottom: number, right: number }} Box viewport coordinates
    * @typedef {{
    *   title?: string, entries: CardEntry[], empty?: string, anchor: Box | null,
@@ -38,7 +39,7 @@
    * @param {CardEntry} entry
    * @param {string | null} headingId id for a heading naming the finding, or null when the card's title does
    */
-  function section({ finding, category }, headingId) {
+  function section({ finding, category, prevalence }, headingId) {
     const regs = category?.regulations ?? [];
     const actions = category?.actions ?? [];
     return ui.h('article', { class: `finding risk-${finding.risk}` },
@@ -53,6 +54,7 @@
         ui.h('span', { class: 'law' }, [r.law, r.reference].filter(Boolean).join(' ')),
         r.jurisdictions?.length ? ` — ${r.jurisdictions.join(', ')}` : '',
         r.note ? ui.h('div', { class: 'meta' }, r.note) : null))) : null,
+      prevalence && NS.context ? NS.context.prevalenceNode(prevalence) : null,
       ui.h('h3', null, 'The clause'),
       ui.h('blockquote', null, finding.text));
   }

@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * Export of a summary as Markdown or JSON: built here, saved by the browser
+ * Export of a summary as Markdown, JSON or W3C Web Annotations (JSON-LD,
+ * built by content/ui/webanno.js): built here, saved by the browser
  * through a Blob, an object URL and an `<a download>` inside our shadow root
  * (no request is made; the URL is revoked right after). The export holds
  * the clauses' text because the user asked for it; nothing is kept.
@@ -103,21 +104,34 @@
   }
 
   /**
-   * Saves the summary in `format` through the browser's download.
-   * @param {ExportSummary} s @param {Map<string, ExportCategory>} cats @param {'markdown' | 'json'} format
+   * The file for a format: content, media type, extension.
+   * @param {ExportSummary} s @param {Map<string, ExportCategory>} cats @param {'markdown' | 'json' | 'annotations'} format
+   * @param {{ places?: any[], blockTexts?: string[] | null }} [where] for annotations: the findings' ranges and the blocks
    */
-  function download(s, cats, format) {
-    const json = format === 'json';
-    const blob = new Blob([json ? toJSON(s, cats) : toMarkdown(s, cats)], {
-      type: json ? 'application/json' : 'text/markdown;charset=utf-8',
-    });
+  function file(s, cats, format, where = {}) {
+    if (format === 'json') return { text: toJSON(s, cats), type: 'application/json', ext: 'json' };
+    if (format === 'annotations') {
+      const doc = NS.webanno.build(s, where.places ?? [], where.blockTexts ?? null, cats);
+      return { text: JSON.stringify(doc, null, 2), type: 'application/ld+json;profile="http://www.w3.org/ns/anno.jsonld"', ext: 'annotations.jsonld' };
+    }
+    return { text: toMarkdown(s, cats), type: 'text/markdown;charset=utf-8', ext: 'md' };
+  }
+
+  /**
+   * Saves the summary in `format` through the browser's download.
+   * @param {ExportSummary} s @param {Map<string, ExportCategory>} cats @param {'markdown' | 'json' | 'annotations'} format
+   * @param {{ places?: any[], blockTexts?: string[] | null }} [where] see `file`
+   */
+  function download(s, cats, format, where) {
+    const f = file(s, cats, format, where);
+    const blob = new Blob([f.text], { type: f.type });
     const url = URL.createObjectURL(blob);
-    const a = ui.h('a', { href: url, download: fileName(s.url, json ? 'json' : 'md'), hidden: true });
+    const a = ui.h('a', { href: url, download: fileName(s.url, f.ext), hidden: true });
     ui.mount().layer.append(a);
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
-  NS.exporter = Object.freeze({ toJSON, toMarkdown, download });
+  NS.exporter = Object.freeze({ toJSON, toMarkdown, file, download });
 })(/** @type {any} */ (globalThis));

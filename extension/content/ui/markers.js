@@ -13,6 +13,11 @@
  * pages (more than WINDOW_ABOVE markers) only the markers near the viewport
  * exist and are shown (buttons created on first need), and long measuring
  * passes are sliced so none blocks the page.
+ *
+ * Change tracking adds a second set (`setChanges`): one marker per clause
+ * added or reworded since the last visit ("+" / "Δ" and a label), merged
+ * with the findings' markers in document order; on a line that has both,
+ * they sit side by side.
  */
 (function (root) {
   'use strict';
@@ -30,13 +35,20 @@
   const GAP = 6;
 
   /**
-   * @typedef {{ index: number, risk: string, label: string, ranges: Range[], el: Element }} MarkerInput
-   *   el: the block-level element holding the clause.
+   * @typedef {{ index: number, risk: string, label: string, ranges: Range[], el: Element,
+   *   change?: 'added' | 'modified', icon?: string, activate?: (from: HTMLElement) => void }} MarkerInput
+   *   el: the block-level element holding the clause. A change marker (`change`
+   *   set) has a negative `index`, its own `icon`, and `activate` instead of
+   *   the findings' callback.
    * @typedef {MarkerInput & { button: HTMLButtonElement | null, top: number, left: number, placed: boolean }} Item
    */
 
   /** @type {Item[]} */
   let items = [];
+  /** The two sets `items` merges. @type {MarkerInput[]} */
+  let findingInputs = [];
+  /** @type {MarkerInput[]} */
+  let changeInputs = [];
   /** @type {HTMLElement | null} */
   let layer = null;
   /** @type {(index: number, from: HTMLElement) => void} */
@@ -52,9 +64,42 @@
    * @param {MarkerInput[]} inputs
    * @param {(index: number, from: HTMLElement) => void} activate called on click / Enter / Space
    */
-  async function set(inputs, activate) {
-    const gen = ++generation;
+  function set(inputs, activate) {
     onActivate = activate;
+    findingInputs = inputs;
+    return build();
+  }
+
+  /**
+   * Shows these change markers (replacing any) beside the findings' ones.
+   * @param {MarkerInput[]} inputs
+   */
+  function setChanges(inputs) {
+    // None before and none now (change tracking off): nothing to rebuild.
+    if (!inputs.length && (!changeInputs.length || !layer)) {
+      changeInputs = inputs;
+      return Promise.resolve();
+    }
+    changeInputs = inputs;
+    return build();
+  }
+
+  /** Both sets in document order (a change without findings has no place in their order otherwise). */
+  function merged() {
+    if (!changeInputs.length) return findingInputs;
+    const first = (/** @type {MarkerInput} */ m) => m.ranges[0];
+    return [...findingInputs, ...changeInputs].sort((a, b) => {
+      try {
+        return first(a).compareBoundaryPoints(Range.START_TO_START, first(b)) || (a.change ? 1 : 0) - (b.change ? 1 : 0);
+      } catch {
+        return 0; // different documents or trees: keep their relative order
+      }
+    });
+  }
+
+  async function build() {
+    const gen = ++generation;
+    const inputs = merged();
     const { layer: top } = ui.mount();
     const own = layer?.isConnected ? layer : ui.h('div', { class: 'markers', role: 'group', 'aria-label': 'Clausemark markers' });
     if (own !== layer) top.prepend(own);
@@ -73,6 +118,7 @@
 
   /** @param {Item} item */
   function button(item) {
+    if (item.change) return changeButton(item);
     const meta = ui.RISK[item.risk] ?? ui.RISK.neutral;
     // The name is an aria-label, not visually hidden text: hundreds of clipped spans cost real layout and paint.
     const b = /** @type {HTMLButtonElement} */ (ui.h('button', {
@@ -80,6 +126,16 @@
       'aria-label': `${meta.word}: ${item.label}`, 'aria-haspopup': 'dialog', 'aria-expanded': 'false', 'data-index': item.index,
     }, meta.icon));
     b.addEventListener('click', () => onActivate(item.index, b));
+    return b;
+  }
+
+  /** @param {Item} item */
+  function changeButton(item) {
+    const b = /** @type {HTMLButtonElement} */ (ui.h('button', {
+      type: 'button', class: `marker change-mark`, hidden: true, title: item.label, 'aria-label': item.label,
+      'data-change': -1 - item.index,
+    }, item.icon ?? 'Δ'));
+    b.addEventListener('click', () => item.activate?.(b));
     return b;
   }
 
@@ -236,6 +292,8 @@
   function clear() {
     generation++;
     items = [];
+    findingInputs = [];
+    changeInputs = [];
     layer?.remove();
     layer = null;
     if (frame) cancelAnimationFrame(frame);
@@ -246,5 +304,5 @@
     resizeObserver = null;
   }
 
-  NS.markers = Object.freeze({ set, refresh, get, setExpanded, clear });
+  NS.markers = Object.freeze({ set, setChanges, refresh, get, setExpanded, clear });
 })(/** @type {any} */ (globalThis));

@@ -5,8 +5,10 @@
  *
  * Shows the document kind, the grade A–E with how it was derived, counts per
  * risk, the findings grouped by risk then category (each a button that
- * scrolls to its clause, flashes it and opens its card), export buttons, and
- * an empty `<div part="banner">` at the top for the change-tracking banner.
+ * scrolls to its clause, flashes it and opens its card), the regulations the
+ * findings engage (content/ui/context.js), export buttons (Markdown, JSON,
+ * W3C Web Annotations), and a `<div part="banner">` at the top that
+ * content/changes.js fills when change tracking is on.
  * Clear states: "This doesn't look like a policy page" (kind `other`: no
  * grade, findings still listed) and "Nothing notable found".
  *
@@ -37,7 +39,7 @@
    *   counts: Record<string, number>, findings: PanelFinding[], hidden: number }} PanelSummary
    * @typedef {{ title: string }} PanelCategory
    * @typedef {{ categories: Map<string, PanelCategory>, onSelect: (index: number, from: HTMLElement) => void,
-   *   onExport: (format: 'markdown' | 'json') => void }} PanelHooks
+   *   onExport: (format: 'markdown' | 'json' | 'annotations') => void }} PanelHooks
    */
 
   /** @type {{ panel: HTMLElement, fab: HTMLElement, banner: HTMLElement } | null} */
@@ -95,9 +97,13 @@
       overview.append(ui.h('p', { class: 'meta' }, `${s.hidden} more hidden by your settings (sensitivity, categories).`));
     }
     const { section, fills } = list(s, hooks);
-    body.replaceChildren(overview, section, ui.h('section', { class: 'export', 'aria-label': 'Export' },
-      button('Export Markdown', () => hooks.onExport('markdown')),
-      button('Export JSON', () => hooks.onExport('json'))));
+    const topics = NS.context?.topicsSection(s.findings, hooks.categories) ?? null;
+    body.replaceChildren(overview, section, ...(topics ? [topics] : []),
+      ui.h('section', { class: 'export', 'aria-label': 'Export' },
+        button('Export Markdown', () => hooks.onExport('markdown')),
+        button('Export JSON', () => hooks.onExport('json')),
+        ui.h('button', { type: 'button', class: 'btn', title: 'W3C Web Annotations (JSON-LD), for annotation tools such as Hypothesis',
+          onclick: () => hooks.onExport('annotations') }, 'Export Web Annotations')));
     fab.replaceChildren(
       ui.h('span', { 'aria-hidden': 'true' }, 'Clausemark'),
       s.grade ? ui.h('span', { class: 'letter', 'aria-hidden': 'true' }, s.grade) : null);
@@ -247,6 +253,19 @@
     return ensure().banner;
   }
 
+  /**
+   * A word on the floating button (null: none), so a closed panel still
+   * says that something needs a look (change tracking: "Changed").
+   * @param {string | null} text
+   */
+  function flag(text) {
+    const { fab } = ensure();
+    fab.querySelector('.flag')?.remove();
+    const label = (fab.getAttribute('aria-label') ?? '').replace(/; .*$/, '');
+    fab.setAttribute('aria-label', text ? `${label}; ${text.toLowerCase()} since your last visit` : label);
+    if (text) fab.append(ui.h('span', { class: 'flag', 'aria-hidden': 'true' }, text));
+  }
+
   function clear() {
     generation++;
     parts?.panel.remove();
@@ -254,5 +273,5 @@
     parts = null;
   }
 
-  NS.panel = Object.freeze({ render, open, close, isOpen, entryOf, banner, clear });
+  NS.panel = Object.freeze({ render, open, close, isOpen, entryOf, banner, flag, clear });
 })(/** @type {any} */ (globalThis));

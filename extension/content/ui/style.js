@@ -21,12 +21,12 @@
   --bg: #ffffff; --bg2: #f4f5f8; --fg: #1b2130; --muted: #566074; --border: #d4d9e3; --accent: #4338ca;
   --focus: #2563eb; --shadow: 0 8px 28px rgb(15 23 42 / 0.22), 0 1px 3px rgb(15 23 42 / 0.18);
   --bad: #b91c1c; --caution: #a15c07; --neutral: #475569; --good: #15803d; --on-risk: #ffffff;
-  --bad-bg: #fdecec; --caution-bg: #fdf3dc; --neutral-bg: #eef1f5; --good-bg: #e7f6ec;`;
+  --bad-bg: #fdecec; --caution-bg: #fdf3dc; --neutral-bg: #eef1f5; --good-bg: #e7f6ec; --changed: #6d28d9; --changed-bg: #f1ebfd;`;
   const DARK = `
   --bg: #1a1e27; --bg2: #242935; --fg: #e7eaf0; --muted: #a4adbd; --border: #3a4152; --accent: #a5b4fc;
   --focus: #93c5fd; --shadow: 0 8px 28px rgb(0 0 0 / 0.55), 0 1px 3px rgb(0 0 0 / 0.5);
   --bad: #f87171; --caution: #fbbf24; --neutral: #cbd5e1; --good: #4ade80; --on-risk: #111827;
-  --bad-bg: #3b1d20; --caution-bg: #3a2e14; --neutral-bg: #2a303c; --good-bg: #17311f;`;
+  --bad-bg: #3b1d20; --caution-bg: #3a2e14; --neutral-bg: #2a303c; --good-bg: #17311f; --changed: #c4b5fd; --changed-bg: #2c2540;`;
 
   NS.uiStyle = `
 :host { all: initial; }
@@ -61,6 +61,8 @@ button { font: inherit; color: inherit; cursor: pointer; }
   text-align: center; pointer-events: auto; contain: strict; }
 .marker:hover { transform: scale(1.15); }
 .marker[aria-expanded="true"] { outline: 3px solid var(--risk); outline-offset: 1px; }
+/* A change marker: square, in the change colour, so it never reads as a risk. */
+.marker.change-mark { border-radius: 4px; background: var(--changed); color: var(--bg); font-size: 13px; }
 
 /* Cards (dialogs) */
 .card { position: absolute; width: 380px; max-width: calc(100vw - 16px); max-height: min(70vh, 560px); overflow: auto;
@@ -116,13 +118,38 @@ button { font: inherit; color: inherit; cursor: pointer; }
 .findings .quote { display: block; margin-top: 2px; color: var(--muted); font-size: 12px; overflow: hidden; text-overflow: ellipsis;
   display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow-wrap: anywhere; }
 .findings .unplaced { font-size: 12px; color: var(--muted); }
-.export { display: flex; gap: 8px; margin: 16px 0 0; }
+.export { display: flex; flex-wrap: wrap; gap: 8px; margin: 16px 0 0; }
+.topics ul { margin: 0; padding-left: 18px; }
+.topics li { margin: 0 0 6px; }
+.topics .law { font-weight: 600; }
+.panel .meta, .topics .meta { color: var(--muted); font-size: 12px; }
+.card .prevalence p { margin: 0 0 4px; }
+
+/* Change tracking (content/changes.js), in the banner slot */
+.change-banner { border-left: 4px solid var(--changed); padding-left: 10px; }
+.change-head { margin: 0; font-size: 14px; color: var(--changed); }
+.change-banner .meta { margin: 2px 0 8px; }
+.change-quiet { margin: 0; color: var(--muted); font-size: 13px; }
+.changes { list-style: none; margin: 0 0 6px; padding: 0; }
+.change { display: block; width: 100%; margin: 0 0 6px; padding: 7px 10px; text-align: left; border-radius: 8px;
+  border: 1px solid var(--border); border-left: 4px solid var(--risk); background: var(--bg); }
+button.change:hover { background: var(--bg2); }
+.change .tag { display: inline-block; margin: 0 6px 2px 0; padding: 0 6px; border-radius: 4px; font-size: 11px; font-weight: 700;
+  text-transform: uppercase; letter-spacing: 0.03em; background: var(--changed-bg); color: var(--changed); }
+.change-removed .tag { background: var(--bg2); color: var(--muted); }
+.change .what { font-weight: 600; }
+.change .cats { display: block; font-size: 12px; color: var(--muted); }
+.change .quote { display: block; margin-top: 2px; font-size: 12px; color: var(--muted); overflow-wrap: anywhere; }
+.change .quote.old, .change-removed .quote { text-decoration: line-through; }
+.change .unplaced { display: block; font-size: 12px; color: var(--muted); }
 .banner:empty { display: none; }
 .banner { margin: 0; padding: 10px 16px; background: var(--bg2); border-bottom: 1px solid var(--border); }
 .fab { position: fixed; right: 16px; bottom: 16px; pointer-events: auto; display: inline-flex; align-items: center; gap: 6px;
   padding: 8px 14px; border-radius: 999px; border: 1px solid var(--border); background: var(--bg); color: var(--fg);
   box-shadow: var(--shadow); font-weight: 600; }
 .fab .letter { font-weight: 800; color: var(--accent); }
+.fab .flag { padding: 0 6px; border-radius: 4px; font-size: 11px; font-weight: 700; text-transform: uppercase;
+  background: var(--changed-bg); color: var(--changed); }
 .explain { position: absolute; pointer-events: auto; padding: 4px 10px; border-radius: 6px; border: 1px solid var(--accent);
   background: var(--accent); color: var(--bg); font-size: 13px; font-weight: 600; box-shadow: var(--shadow); }
 
@@ -131,7 +158,7 @@ button { font: inherit; color: inherit; cursor: pointer; }
 }
 @media (forced-colors: active) {
   .marker, .badge .icon { forced-color-adjust: none; background: Canvas; color: CanvasText; border: 2px solid CanvasText; }
-  .card, .panel, .fab, .findings button { border: 1px solid CanvasText; }
+  .card, .panel, .fab, .findings button, .change { border: 1px solid CanvasText; }
 }
 @media print { .cm { display: none; } }
 `;
