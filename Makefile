@@ -96,6 +96,8 @@ demo: setup build
 	$(call section,demo: clausemark analyze $(SAMPLE))
 	@test -f $(SAMPLE) || { echo "missing $(SAMPLE)" >&2; exit 1; }
 	$(CLI) analyze $(SAMPLE)
+	@$(MAKE) --no-print-directory extension
+	@$(MAKE) --no-print-directory demo-screenshot
 
 # The core must not know it runs in a browser: only src/wasm.rs may name
 # the JS bindings.
@@ -114,6 +116,7 @@ test: setup
 	cargo test
 	@$(MAKE) --no-print-directory check-boundary
 	@$(MAKE) --no-print-directory extension
+	@$(MAKE) --no-print-directory lint-extension
 	@$(MAKE) --no-print-directory print-size
 	@$(MAKE) --no-print-directory e2e
 
@@ -130,3 +133,26 @@ print-size:
 	glue=$$(wc -c < $(DIST)/wasm/clausemark.js); \
 	printf 'wasm raw   %8d bytes (%d KiB)\nwasm gzip  %8d bytes (%d KiB)\nJS glue    %8d bytes\n' \
 	  $$raw $$((raw / 1024)) $$gz $$((gz / 1024)) $$glue
+
+# ---- extension checks, benchmark and screenshots (tests/e2e, scripts/) ----
+# They use the built extension: run `make extension` first (`make test` does).
+
+.PHONY: lint-extension bench-extension demo-screenshot
+
+# web-ext's own linter (Mozilla's add-on rules): errors fail, warnings are shown.
+lint-extension: setup-node
+	$(call section,lint: web-ext lint $(DIST))
+	@test -f $(DIST)/manifest.json || { echo "$(DIST) is missing: run \`make extension\` first" >&2; exit 1; }
+	NO_UPDATE_NOTIFIER=1 node_modules/.bin/web-ext lint --source-dir $(DIST) --no-config-discovery --boring
+
+# Click → highlights painted on the 48 corpus policies, next to one innerText read.
+bench-extension: setup-node
+	$(call section,bench: extension in headless Chromium (48 policies))
+	node scripts/bench-extension.mjs
+
+# The sample policy annotated, with a card open, and the summary panel.
+demo-screenshot: setup-node
+	$(call section,demo: screenshots of the annotated sample)
+	@test -f $(DIST)/manifest.json || { echo "$(DIST) is missing: run \`make extension\` first" >&2; exit 1; }
+	node scripts/demo-screenshot.mjs
+	node scripts/changes-screenshot.mjs

@@ -208,6 +208,9 @@
     ui.setTheme(settings.theme);
     await painted();
     const t1 = performance.now();
+    // painted() resolves inside an animation frame: building the markers and
+    // the panel there would add to that frame's task; start a fresh one.
+    await textmap.yieldToPage();
     /** @type {Record<string, number>} */
     const counts = { good: 0, neutral: 0, caution: 0, bad: 0 };
     for (const s of shown) counts[s.finding.risk]++;

@@ -4,8 +4,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The unpacked extension that `make extension` assembles. */
-export const DIST = fileURLToPath(new URL('../../dist/extension/', import.meta.url));
+/**
+ * The unpacked extension that `make extension` assembles. CLAUSEMARK_DIST
+ * (a directory, with a trailing slash) points the tests at another build.
+ */
+export const DIST = process.env.CLAUSEMARK_DIST ?? fileURLToPath(new URL('../../dist/extension/', import.meta.url));
 
 /** Fails early, and says what to run, when the extension is not built. */
 export function requireDist() {
