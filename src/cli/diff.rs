@@ -16,7 +16,7 @@ use crate::findings::Risk;
 use crate::input::{self, Format};
 use crate::Document;
 
-use super::render::{clean, cut, Style, MAX_QUOTE_CHARS};
+use super::render::{clean, cut, visible_len, Style, MAX_QUOTE_CHARS};
 
 /// Reads both files (`-` = standard input, for at most one of them), diffs
 /// them and prints the report, or the serialised [`Diff`] with `json`.
@@ -144,23 +144,10 @@ fn shift_text(s: &RiskShift, modified: bool, paint: &dyn Fn(&str, &str) -> Strin
 /// `text` wrapped at `width` chars (our own colour codes do not count),
 /// continuation lines indented by `indent`; ends with a newline.
 fn wrap(text: &str, width: usize, indent: usize) -> String {
-    let visible = |s: &str| {
-        let mut n = 0;
-        let mut esc = false;
-        for c in s.chars() {
-            match (esc, c) {
-                (false, '\x1b') => esc = true,
-                (true, 'm') => esc = false,
-                (true, _) => {}
-                (false, _) => n += 1,
-            }
-        }
-        n
-    };
     let mut out = String::new();
     let mut line = 0usize;
     for (k, word) in text.split(' ').enumerate() {
-        let len = visible(word);
+        let len = visible_len(word);
         if k > 0 && line + 1 + len > width && line > indent {
             out.push('\n');
             out.push_str(&" ".repeat(indent));

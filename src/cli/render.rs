@@ -210,7 +210,7 @@ pub fn cut(text: &str, max: usize) -> String {
 
 /// Chars of `word` that show: our own ANSI colour codes (`ESC [ … m`) take
 /// no room. (Document text never holds ESC: [`clean`] replaced it.)
-fn visible_len(word: &str) -> usize {
+pub(super) fn visible_len(word: &str) -> usize {
     let mut n = 0;
     let mut in_escape = false;
     for c in word.chars() {
