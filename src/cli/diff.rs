@@ -16,7 +16,7 @@ use crate::findings::Risk;
 use crate::input::{self, Format};
 use crate::Document;
 
-use super::render::{clean, cut, visible_len, Style, MAX_QUOTE_CHARS};
+use super::render::{clean, cut, risk_color, visible_len, Style, MAX_QUOTE_CHARS};
 
 /// Reads both files (`-` = standard input, for at most one of them), diffs
 /// them and prints the report, or the serialised [`Diff`] with `json`.
@@ -43,15 +43,6 @@ pub fn run(old: &str, new: &str, format: Option<Format>, json: bool) -> Result<i
     };
     super::write_stdout(output.as_bytes())?;
     Ok(i32::from(d.changed))
-}
-
-fn risk_color(risk: Risk) -> &'static str {
-    match risk {
-        Risk::Bad => "1;31",
-        Risk::Caution => "1;33",
-        Risk::Neutral => "1;34",
-        Risk::Good => "1;32",
-    }
 }
 
 /// Renders the readable report: a summary line, then every change in rank

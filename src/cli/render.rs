@@ -47,7 +47,7 @@ impl Style {
 }
 
 /// ANSI colour of a risk level.
-fn risk_color(risk: Risk) -> &'static str {
+pub(super) fn risk_color(risk: Risk) -> &'static str {
     match risk {
         Risk::Bad => "1;31",
         Risk::Caution => "1;33",
