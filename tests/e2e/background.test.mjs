@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 import {
-  DIST, BLOCKS, BAD_INPUTS, requireDist, checkAnalysis, isLocal, startRecordingProxy, notBrowserServices,
+  CHROMIUM_QUIET_ARGS, DIST, BLOCKS, BAD_INPUTS, requireDist, checkAnalysis, isLocal, startRecordingProxy, notBrowserServices,
 } from './fixtures.mjs';
 
 const EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -49,13 +49,7 @@ before(async () => {
     args: [
       '--enable-unsafe-extension-debugging', // allows Extensions.loadUnpacked
       `--proxy-server=http://127.0.0.1:${proxy.port}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
+      ...CHROMIUM_QUIET_ARGS,
     ],
   });
   context.on('request', (r) => requests.push(r.url()));

@@ -10,6 +10,21 @@ import { fileURLToPath } from 'node:url';
  */
 export const DIST = process.env.CLAUSEMARK_DIST ?? fileURLToPath(new URL('../../dist/extension/', import.meta.url));
 
+/**
+ * Chromium flags every browser test uses: no sandbox (containers), no GPU,
+ * and none of the browser's own background traffic (updates, sync, QUIC),
+ * so the recording proxy sees only what pages and the extension send.
+ */
+export const CHROMIUM_QUIET_ARGS = Object.freeze([
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+]);
+
 /** Fails early, and says what to run, when the extension is not built. */
 export function requireDist() {
   for (const f of ['manifest.json', 'background.js', 'protocol.js', 'wasm/clausemark_bg.wasm', 'wasm/clausemark.js']) {

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-import { DIST, requireDist, startRecordingProxy } from '../fixtures.mjs';
+import { CHROMIUM_QUIET_ARGS, DIST, requireDist, startRecordingProxy } from '../fixtures.mjs';
 import { PERF_INIT_SCRIPT } from './inpage.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -59,13 +59,7 @@ export async function launchChromium(opts = {}) {
     args: [
       '--enable-unsafe-extension-debugging', // Extensions.loadUnpacked / triggerAction
       ...(proxy ? [`--proxy-server=http://127.0.0.1:${proxy.port}`] : []),
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
+      ...CHROMIUM_QUIET_ARGS,
     ],
   });
   /** Every request any page or worker of the context made, with a timestamp. */
