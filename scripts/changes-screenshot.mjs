@@ -52,22 +52,12 @@ const server = createServer((req, res) => {
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${server.address().port}/legal/terms`;
 
-/** A toolbar click; once more if the first got no access (a known flake of headless triggerAction). */
-async function click(h, page) {
-  try {
-    return await h.clickAndAnnotate(page, { timeoutMs: 15_000 });
-  } catch (e) {
-    if (!/Timeout/i.test(String(e?.message))) throw e;
-    return h.clickAndAnnotate(page);
-  }
-}
-
 mkdirSync(OUT, { recursive: true });
 const h = await launchChromium({ viewport: { width: 1280, height: 800 }, perf: false });
 try {
   await h.setSettings({ rememberPolicies: true });
   const page = await h.open(url);
-  await click(h, page);
+  await h.clickAndAnnotate(page);
   // Back-date the first visit (see the header).
   await h.evalWorker(async ([u, when]) => {
     const { history } = await chrome.storage.local.get('history');
@@ -78,7 +68,7 @@ try {
 
   body = markdownPage(readFileSync(afterFile, 'utf8'));
   await page.reload({ waitUntil: 'load' });
-  const { summary } = await click(h, page);
+  const { summary } = await h.clickAndAnnotate(page);
   const c = summary.changes;
   if (c?.status !== 'changed') throw new Error(`expected a change, got ${JSON.stringify(c)}`);
 

@@ -188,23 +188,6 @@ describe('change tracking in Chromium', () => {
     await server?.close();
   });
 
-  /**
-   * `clickAndAnnotate`, clicking once more when the first click got no
-   * access: in this headless setup 5 clicks in 75 (measured with this
-   * extension and with the previous commit's alike) end with Chromium
-   * refusing the injection ("cannot access contents of the page") although
-   * triggerAction was sent to the right tab. A second click has worked.
-   */
-  async function click(page) {
-    try {
-      return await h.clickAndAnnotate(page, { timeoutMs: 15_000 });
-    } catch (e) {
-      if (!/Timeout/i.test(String(e?.message))) throw e;
-      console.log(`# the toolbar click on ${page.url()} got no access (flaky triggerAction grant); clicking again`);
-      return h.clickAndAnnotate(page);
-    }
-  }
-
   /** Every `storage.local` key change tracking owns. */
   const historyKeys = () => h.evalWorker(async () => Object.keys(await chrome.storage.local.get(null)).filter((k) => k === 'history' || k.startsWith('history:')));
 
@@ -218,10 +201,10 @@ describe('change tracking in Chromium', () => {
     const path = `/site-${++n}/legal/policy`;
     server.set(path, pageOf(beforeFile));
     const page = await h.open(server.url(path));
-    const first = (await click(page)).summary;
+    const first = (await h.clickAndAnnotate(page)).summary;
     server.set(path, pageOf(afterFile));
     await page.goto(server.url(path + suffix), { waitUntil: 'load' });
-    const second = await click(page);
+    const second = await h.clickAndAnnotate(page);
     return { page, path, first, tabId: second.tabId, summary: second.summary, ui: await page.evaluate(readChanges) };
   }
 
@@ -268,7 +251,7 @@ describe('change tracking in Chromium', () => {
     const again = await h.annotate(tabId, { toggle: false });
     assert.equal(again.changes.status, 'changed', 'the same page load keeps its comparison');
     await page.reload({ waitUntil: 'load' });
-    const later = await click(page);
+    const later = await h.clickAndAnnotate(page);
     assert.equal(later.summary.changes.status, 'unchanged');
     assert.match((await page.evaluate(readChanges)).quiet, /^Unchanged since /);
     assert.deepEqual((await page.evaluate(readChanges)).highlighted, []);
@@ -321,7 +304,7 @@ describe('change tracking in Chromium', () => {
     const path = `/site-${++n}/privacy`;
     server.set(path, pageOf(join(FIXTURES, 'before.md')));
     const page = await h.open(server.url(path));
-    const { summary } = await click(page);
+    const { summary } = await h.clickAndAnnotate(page);
     assert.equal(summary.changes, null);
     assert.equal((await page.evaluate(readChanges)).text, '', 'an empty banner');
     assert.deepEqual(await historyKeys(), [], 'chrome.storage.local holds no history key');
@@ -344,7 +327,7 @@ describe('change tracking in Chromium', () => {
     await h.setSettings({ rememberPolicies: true });
     for (const path of paths) {
       server.set(path, pageOf(join(FIXTURES, 'before.md')));
-      await click(await h.open(server.url(path)));
+      await h.clickAndAnnotate(await h.open(server.url(path)));
     }
     const options = await h.open(`${h.extBase}options/options.html`);
     await options.waitForFunction(() => document.querySelectorAll('#history-rows tr').length === 2, null, { timeout: 10_000 });
@@ -372,7 +355,7 @@ describe('change tracking in Chromium', () => {
     assert.ok(rows.length > 10 && rows.every((r) => r.containing <= r.documents));
     server.set('/sample.html', readFileSync(join(ROOT, 'samples/lumio-policy.html'), 'utf8'));
     const page = await h.open(server.url('/sample.html'));
-    const { summary } = await click(page);
+    const { summary } = await h.clickAndAnnotate(page);
     const kind = summary.kind; // the sample reads as terms and privacy policy alike; the scores decide
     const f = summary.findings.find((x) => x.risk === 'bad' && categories.get(x.category)?.regulations.length);
     await page.evaluate((i) => document.querySelector('clausemark-root').shadowRoot.querySelector(`.findings button[data-index="${i}"]`).click(), f.index);
@@ -401,7 +384,7 @@ describe('change tracking in Chromium', () => {
     // On terms, the same category is counted among terms of service.
     server.set('/terms.html', pageOf(join(ROOT, 'tests/fixtures/corpus/policies/latest/netflix__terms-of-service__2026-04-19.md')));
     const terms = await h.open(server.url('/terms.html'));
-    const t = (await click(terms)).summary;
+    const t = (await h.clickAndAnnotate(terms)).summary;
     assert.equal(t.kind, 'terms');
     const g = t.findings[0];
     await terms.evaluate((i) => document.querySelector('clausemark-root').shadowRoot.querySelector(`.findings button[data-index="${i}"]`).click(), g.index);
@@ -413,7 +396,7 @@ describe('change tracking in Chromium', () => {
   test('export: W3C Web Annotations, one per finding, quote and position selectors that agree with body.textContent', async () => {
     server.set('/anno.html', readFileSync(join(ROOT, 'samples/lumio-policy.html'), 'utf8'));
     const page = await h.open(server.url('/anno.html'));
-    const { summary } = await click(page);
+    const { summary } = await h.clickAndAnnotate(page);
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }),
       page.locator('clausemark-root .export button:has-text("Export Web Annotations")').click()]);
     assert.match(download.suggestedFilename(), /\.jsonld$/);
