@@ -83,20 +83,26 @@ pub struct FeatureConfig {
     /// Character 4-grams inside words (`<word>` with boundary marks);
     /// 0 disables them.
     pub char_n: u8,
+    /// Shape indicators the lower-casing loses ([`shape_flags`]): a
+    /// sentence mostly in capitals (US disclaimers and liability caps are
+    /// set in capitals), one that opens with a list marker (an item split
+    /// off its lead-in), and one that ends with `;`, `:`, "or" or "and".
+    pub shape: bool,
 }
 
 impl FeatureConfig {
     /// The configuration of the shipped model.
-    pub const DEFAULT: FeatureConfig = FeatureConfig { bigrams: true, char_n: 4 };
+    pub const DEFAULT: FeatureConfig = FeatureConfig { bigrams: true, char_n: 4, shape: true };
 
-    /// One byte for the weights file: bit 0 = bigrams, bits 4–7 = char_n.
+    /// One byte for the weights file: bit 0 = bigrams, bit 1 = shape,
+    /// bits 4–7 = char_n.
     pub fn to_byte(self) -> u8 {
-        u8::from(self.bigrams) | (self.char_n.min(15) << 4)
+        u8::from(self.bigrams) | u8::from(self.shape) << 1 | (self.char_n.min(15) << 4)
     }
 
     /// Inverse of [`FeatureConfig::to_byte`].
     pub fn from_byte(b: u8) -> FeatureConfig {
-        FeatureConfig { bigrams: b & 1 == 1, char_n: b >> 4 }
+        FeatureConfig { bigrams: b & 1 == 1, char_n: b >> 4, shape: b & 2 == 2 }
     }
 }
 
@@ -163,8 +169,54 @@ impl Featurizer {
                 push_char_ngrams(&mut out, &text[start..i], usize::from(cfg.char_n));
             }
         }
+        if cfg.shape {
+            let flags = shape_flags(text);
+            for k in 0..SHAPES {
+                if flags >> k & 1 == 1 {
+                    out.push(mix(SEED_SHAPE ^ k) & MASK);
+                }
+            }
+        }
         &self.buckets
     }
+}
+
+const SEED_SHAPE: u32 = 0x27d4_eb2f;
+/// Number of shape indicators.
+const SHAPES: u32 = 4;
+
+/// The shape indicators of `text` as bits: 0 = mostly capitals (≥ 70 % of
+/// at least 12 ASCII letters), 1 = opens with a list marker ("(a)", "2.",
+/// "iv)"), 3 = ends with `;`, `:`, "or" or "and"; none for a text without
+/// a token (bit 2 unused: UNFAIR-ToS is lower-cased, so an "opens in lower
+/// case" flag would mark its every sentence). Works on raw bytes (before
+/// lower-casing), so it sees what the n-grams cannot.
+pub fn shape_flags(text: &[u8]) -> u32 {
+    let (mut upper, mut letters) = (0usize, 0usize);
+    for &b in text {
+        if b.is_ascii_alphabetic() {
+            letters += 1;
+            upper += usize::from(b.is_ascii_uppercase());
+        }
+    }
+    let mut flags = 0u32;
+    if letters >= 12 && upper * 10 >= letters * 7 {
+        flags |= 1;
+    }
+    let t = text.trim_ascii();
+    let head: &[u8] = t.strip_prefix(b"(").unwrap_or(t);
+    let marker = head.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+    if (1..=4).contains(&marker) && matches!(head.get(marker), Some(b')' | b'.')) && (marker <= 2 || head[..marker].iter().all(|b| b"ivxIVX".contains(b))) {
+        flags |= 2;
+    }
+    let lower_end: Vec<u8> = t.iter().rev().take(4).rev().map(|b| b.to_ascii_lowercase()).collect();
+    if t.last().is_some_and(|b| matches!(b, b';' | b':')) || lower_end.ends_with(b" or") || lower_end.ends_with(b" and") || lower_end.ends_with(b"or;") {
+        flags |= 8;
+    }
+    if !t.iter().any(u8::is_ascii_alphanumeric) {
+        return 0; // no token, no shape: an empty text scores the bias alone
+    }
+    flags
 }
 
 /// Collects distinct buckets.
@@ -236,7 +288,7 @@ mod tests {
             v
         };
         assert_ne!(sorted("you may terminate"), sorted("terminate may you"));
-        let uni = FeatureConfig { bigrams: false, char_n: 0 };
+        let uni = FeatureConfig { bigrams: false, char_n: 0, shape: false };
         let mut f = Featurizer::new();
         let mut a = f.buckets(b"you may terminate", uni).to_vec();
         let mut b = f.buckets(b"terminate may you", uni).to_vec();
@@ -259,8 +311,19 @@ mod tests {
     }
 
     #[test]
+    fn shape_flags_see_capitals_list_items_and_open_endings() {
+        assert_eq!(shape_flags(b"IN NO EVENT SHALL WE BE LIABLE."), 1);
+        assert_eq!(shape_flags(b"In no event shall we be liable."), 0);
+        assert_eq!(shape_flags(b" (b) loss of profits;"), 2 | 8);
+        assert_eq!(shape_flags(b"iv. any indirect damages, or"), 2 | 8);
+        assert_eq!(shape_flags(b"Termination. We may close it."), 0, "a word is not a list marker");
+        assert_eq!(shape_flags(b""), 0);
+        assert_eq!(shape_flags(b" ;: "), 0);
+    }
+
+    #[test]
     fn char_ngrams_cover_short_and_long_words() {
-        let cfg = FeatureConfig { bigrams: false, char_n: 4 };
+        let cfg = FeatureConfig { bigrams: false, char_n: 4, shape: false };
         let mut f = Featurizer::new();
         // "<a>" is one gram, plus the word itself.
         assert_eq!(f.buckets(b"a", cfg).len(), 2);
