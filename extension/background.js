@@ -12,7 +12,7 @@
  * registration and the context menu are kept by the browser).
  *
  * What it does:
- * - answers the messages of protocol.js (`analyze`, `taxonomy`, `settings`,
+ * - answers the messages of protocol.js (`analyze`, `analyze-part`, `taxonomy`, `settings`,
  *   `prevalence`, the `history*` ones, `insert-css`);
  * - toolbar button / shortcut (`_execute_action`) → `annotate(tabId)`;
  * - context menu "Explain with Clausemark" on a selection → `explain`;
@@ -58,6 +58,27 @@ const MENU_EXPLAIN = 'clausemark-explain';
 const ready = init({ module_or_path: ext.runtime.getURL('wasm/clausemark_bg.wasm') });
 
 /**
+ * A few clauses analysed as soon as the module is ready, so that the first
+ * page does not pay for what the core builds on first use (the trigger
+ * automaton, the model, the regexes these clauses reach: ≈ 100 ms natively,
+ * several times that in wasm, measured). A toolbar click that woke the
+ * worker gets its analysis after this, as it would have paid the same
+ * anyway; the click's injection and the page's collection overlap it.
+ * Registered right after `ready` is created, so it runs before any
+ * `withCore` continuation. Written for this project.
+ */
+const WARM_UP = [
+  'Privacy Policy',
+  'We collect your name, email address and device identifiers when you use the service.',
+  'We may share your personal information with advertising partners and sell it to third parties.',
+  'We use cookies to track your activity across websites.',
+  'We keep your data for as long as your account is active, and you can delete your account at any time.',
+  'Any dispute will be resolved by binding arbitration, and you waive any class action.',
+  'We may change these terms at any time without notice.',
+];
+ready.then(() => core.analyze(WARM_UP)).catch(() => {}); // a failure shows on the first real call
+
+/**
  * Set when the module trapped (a panic aborts in release builds). The
  * instance may then hold broken state, so later calls are refused until the
  * background restarts (Chrome stops an idle worker after ~30 s; Firefox
@@ -91,22 +112,19 @@ async function withCore(f) {
 // Injecting the page side and talking to it
 
 /**
- * Runs in the page's isolated world before injection: what kind of
- * document it is, and whether our CSS is already in it. The scripts may be
- * there without the CSS (registered for auto-annotation, which asks for the
- * CSS only when it annotates), so the CSS has its own flag, claimed here:
- * the caller inserts it when the flag was not set. Must be self-contained
- * (it is serialised).
+ * Runs in the page's isolated world, beside the injection: what kind of
+ * document it is. Must be self-contained (it is serialised). The highlight
+ * CSS is not inserted here: the page asks for it with its first analysis
+ * (`analyze` with `css`), so the restyle it causes overlaps the analysis.
  */
 function probePage() {
-  const ns = /** @type {any} */ (globalThis).ClausemarkContent ?? ((/** @type {any} */ (globalThis)).ClausemarkContent = {});
-  const css = ns.cssInserted === true;
-  ns.cssInserted = true;
-  return { contentType: document.contentType, css };
+  return { contentType: document.contentType };
 }
 
 /**
- * Makes sure the content scripts and CSS are in the tab's top frame.
+ * Makes sure the content scripts are in the tab's top frame; with `start`,
+ * the page also starts reading itself (Protocol.START_SCRIPT) before
+ * `cm:annotate` reaches it.
  * Frame 0 only: content/textmap.js reads same-origin iframes from the top
  * document, and cross-origin ones are out of activeTab's reach anyway.
  * Needs access to the tab (activeTab after a click or a context-menu
@@ -114,9 +132,10 @@ function probePage() {
  * PageError saying why.
  * @param {number} tabId
  * @param {boolean} gesture started by a user gesture (only changes the wording of errors)
+ * @param {boolean} [start] annotating: inject START_SCRIPT after the content scripts
  * @returns {Promise<void>}
  */
-async function inject(tabId, gesture) {
+async function inject(tabId, gesture, start = false) {
   const tab = await ext.tabs.get(tabId).catch((/** @type {unknown} */ e) => {
     throw new PageError(REASON.gone, e);
   });
@@ -129,7 +148,7 @@ async function inject(tabId, gesture) {
     // page (10-40 ms measured), and waiting for the probe first put both on
     // the click's critical path. Scripts injected into a page the probe then
     // refuses (a PDF) do nothing until they receive a message.
-    const scripts = ext.scripting.executeScript({ target, files: [...Protocol.CONTENT_SCRIPTS] });
+    const scripts = injectScripts(target, start);
     scripts.catch(() => {}); // its failure is reported below, or superseded by the probe's
     const [probe] = await ext.scripting.executeScript({ target, func: probePage });
     // No result and no error: the frame is one the browser hides from
@@ -138,16 +157,39 @@ async function inject(tabId, gesture) {
     if (probe.error) throw probe.error;
     const info = probe?.result;
     if (info?.contentType === 'application/pdf') throw new PageError(REASON.pdf);
-    const results = await Promise.all([
-      info?.css ? null : ext.scripting.insertCSS({ target, files: [...Protocol.CONTENT_CSS] }),
-      scripts,
-    ]);
+    const results = await scripts;
     // Firefox reports a script's exception here; Chrome only logs it in the page.
-    const failed = /** @type {any[]} */ (results[1] ?? []).find((r) => r?.error);
+    const failed = /** @type {any[]} */ (results ?? []).find((r) => r?.error);
     if (failed) throw new Error(`a content script failed: ${errorMessage(failed.error)}`);
   } catch (e) {
     throw explainFailure(e, url, gesture);
   }
+}
+
+/** False once the bundle turned out to be missing (see injectScripts). */
+let bundled = true;
+
+/**
+ * Injects the content scripts as one file, Protocol.CONTENT_BUNDLE (built
+ * by `make extension`), plus START_SCRIPT with `start`. A copy of the
+ * extension without the bundle (JS copied by hand, not built) gets the
+ * separate CONTENT_SCRIPTS instead, with a warning; any other failure is
+ * the caller's to explain.
+ * @param {{ tabId: number, frameIds: number[] }} target
+ * @param {boolean} start
+ */
+async function injectScripts(target, start) {
+  const extra = start ? [Protocol.START_SCRIPT] : [];
+  if (bundled) {
+    try {
+      return await ext.scripting.executeScript({ target, files: [Protocol.CONTENT_BUNDLE, ...extra] });
+    } catch (e) {
+      if (!errorMessage(e).includes(Protocol.CONTENT_BUNDLE)) throw e;
+      bundled = false;
+      console.warn(`clausemark: ${Protocol.CONTENT_BUNDLE} is missing (not built by \`make extension\`): injecting the separate files`);
+    }
+  }
+  return ext.scripting.executeScript({ target, files: [...Protocol.CONTENT_SCRIPTS, ...extra] });
 }
 
 /**
@@ -197,7 +239,7 @@ function annotate(tabId, options = {}) {
 async function annotateTab(tabId, options, gesture) {
   checkTabId(tabId);
   try {
-    const [settings] = await Promise.all([getSettings(), inject(tabId, gesture)]);
+    const [settings] = await Promise.all([getSettings(), inject(tabId, gesture, true)]);
     const message = Protocol.annotateMessage(settings, { toggle: options?.toggle !== false });
     const summary = await send(tabId, message, 'summary');
     const bad = Protocol.checkSummary(summary);
@@ -284,23 +326,84 @@ function prevalence() {
 const diff = (oldBlocks, newBlocks) => withCore(() => core.diff(oldBlocks, newBlocks));
 
 /**
- * Inserts the highlight CSS into the sender's tab, top frame (content/auto.js
- * asks once it has decided to annotate the page).
+ * Inserts the highlight CSS into the sender's tab, top frame: content/main.js
+ * asks once per page, with its first analysis (`analyze` with `css`), or in
+ * auto mode once the analysis says the page is a policy (`insert-css`).
  * @param {any} sender
  */
 async function insertCss(sender) {
   const tabId = sender?.tab?.id;
   if (!Number.isSafeInteger(tabId) || tabId < 0 || sender.frameId !== 0) {
-    throw new Error('clausemark: "insert-css" comes from a page\'s top frame only');
+    throw new Error('clausemark: the highlight CSS is inserted for a page\'s top frame only');
   }
   await ext.scripting.insertCSS({ target: { tabId, frameIds: [0] }, files: [...Protocol.CONTENT_CSS] });
   return { ok: true };
 }
 
 /**
+ * Blocks of huge pages sent in parts ("analyze-part", see protocol.js
+ * UPLOAD_PART_UTF16), until the "analyze" with `parts` that ends each
+ * upload; by sender (tab, frame) and upload id. Only in memory: a
+ * background restarted in the middle of an upload loses it, and that
+ * "analyze" fails with a message saying so.
+ * @type {Map<string, { blocks: unknown[], units: number, at: number }>}
+ */
+const uploads = new Map();
+/** An upload left unfinished this long (the page went away) is dropped. */
+const UPLOAD_TTL_MS = 60_000;
+/**
+ * Most UTF-16 code units one upload may hold: the wasm refuses documents
+ * over 16 MiB of UTF-8 anyway, and this keeps a broken sender from filling
+ * the background's memory first.
+ */
+const MAX_UPLOAD_UTF16 = 16 * 1024 * 1024;
+
+/** @param {any} sender @param {string} id */
+function uploadKey(sender, id) {
+  return `${sender?.tab?.id ?? 'extension'}:${sender?.frameId ?? 0}:${id}`;
+}
+
+/**
+ * Keeps one part of an upload.
+ * @param {string} id @param {unknown[]} blocks @param {any} sender
+ */
+function addUploadPart(id, blocks, sender) {
+  const now = Date.now();
+  for (const [k, u] of uploads) if (now - u.at > UPLOAD_TTL_MS) uploads.delete(k);
+  const key = uploadKey(sender, id);
+  const upload = uploads.get(key) ?? { blocks: [], units: 0, at: now };
+  for (const b of blocks) {
+    upload.units += typeof b === 'string' ? b.length : 0;
+    upload.blocks.push(b); // not push(...blocks): a part may hold more blocks than a call takes arguments
+  }
+  upload.at = now;
+  if (upload.units > MAX_UPLOAD_UTF16) {
+    uploads.delete(key);
+    throw new Error(`clausemark: the page's text is too large to analyse (over ${MAX_UPLOAD_UTF16} UTF-16 code units)`);
+  }
+  uploads.set(key, upload);
+  return { ok: true };
+}
+
+/**
+ * The whole upload `id` (its parts, then `last`), forgotten here.
+ * @param {string} id @param {unknown[]} last @param {any} sender
+ * @returns {string[]} checked by the wasm, like any "analyze" blocks
+ */
+function takeUpload(id, last, sender) {
+  const key = uploadKey(sender, id);
+  const upload = uploads.get(key);
+  uploads.delete(key);
+  if (!upload) {
+    throw new Error('clausemark: the page\'s text arrived incomplete (the background restarted while it was sent); annotate the page again');
+  }
+  return /** @type {string[]} */ (upload.blocks.concat(last));
+}
+
+/**
  * Answers one protocol message.
  * @param {unknown} msg
- * @param {any} [sender] the `runtime.onMessage` sender (needed by `insert-css`)
+ * @param {any} [sender] the `runtime.onMessage` sender (needed to insert the CSS)
  * @returns {Promise<object>} a response of protocol.js (never rejects)
  */
 async function handleMessage(msg, sender) {
@@ -309,8 +412,19 @@ async function handleMessage(msg, sender) {
   const req = parsed.request;
   try {
     switch (req.type) {
-      case Protocol.Type.ANALYZE:
-        return { analysis: await withCore(() => core.analyze(req.blocks)) };
+      case Protocol.Type.ANALYZE: {
+        // The CSS request goes out before the (synchronous) wasm run, so the
+        // page applies the sheet and restyles while the analysis runs.
+        const styled = req.css ? insertCss(sender).then(() => true, (e) => {
+          console.warn('clausemark: the highlight styles could not be inserted:', errorMessage(e));
+          return false;
+        }) : null;
+        const blocks = req.parts === undefined ? req.blocks : takeUpload(req.parts, req.blocks, sender);
+        const analysis = await withCore(() => core.analyze(blocks));
+        return styled ? { analysis, styled: await styled } : { analysis };
+      }
+      case Protocol.Type.ANALYZE_PART:
+        return addUploadPart(req.id, req.blocks, sender);
       case Protocol.Type.TAXONOMY:
         return { taxonomy: await withCore(() => core.taxonomy()) };
       case Protocol.Type.SETTINGS:

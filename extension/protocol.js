@@ -7,7 +7,7 @@
  * Why a classic script: content scripts cannot be ES modules, and the
  * background is one. This file has no `import`/`export`, so it is valid as
  * both: the background loads it with `import './protocol.js'` (for its side
- * effect), the page with `scripting.executeScript({files: CONTENT_SCRIPTS})`,
+ * effect), the page with `scripting.executeScript` (first part of CONTENT_BUNDLE),
  * the options page with a `<script src>`. Either way it defines
  * `globalThis.ClausemarkProtocol`, frozen. Injecting it twice into the same
  * world is harmless (the second run keeps the first definition).
@@ -16,7 +16,15 @@
  *
  * To the background (`runtime.sendMessage`):
  *
- *   {type: "analyze", blocks: string[]}   →  {analysis: Analysis} | {error}
+ *   {type: "analyze", blocks: string[], css?: true, parts?: id} → {analysis: Analysis, styled?: boolean} | {error}
+ *        with `css` (a page's first annotation), the background also inserts
+ *        CONTENT_CSS into the sender's tab, frame 0, just before analysing,
+ *        so the restyle it causes overlaps the analysis; `styled` says
+ *        whether that worked (the analysis is answered either way);
+ *        with `parts`, the blocks sent before under that id come first
+ *   {type: "analyze-part", id, blocks: string[]} → {ok: true} | {error}
+ *        a slice of a huge page's blocks (see UPLOAD_PART_UTF16), kept by
+ *        the background for the "analyze" with `parts: id` that ends it
  *   {type: "taxonomy"}                    →  {taxonomy: Category[]} | {error}
  *   {type: "settings"}                    →  {settings: Settings} | {error}
  *   {type: "prevalence"}                  →  {prevalence: PrevalenceRow[]} | {error}
@@ -28,7 +36,8 @@
  *   {type: "history-forget", url?}        →  {history: {forgotten: number}} | {error}
  *        one remembered document (its canonical URL), or all without `url`
  *   {type: "insert-css"}                  →  {ok: true} | {error}
- *        from content/auto.js once it decides to annotate: the background
+ *        from content/main.js once per page, just before its first analysis
+ *        (auto mode: once the page is known to be a policy): the background
  *        inserts CONTENT_CSS into the sender's tab, frame 0
  *
  * To the page (`tabs.sendMessage(tabId, msg, {frameId: 0})`), answered by
@@ -60,6 +69,7 @@
   /** Every message type. The `cm:` ones travel background → page. */
   const Type = Object.freeze({
     ANALYZE: 'analyze',
+    ANALYZE_PART: 'analyze-part',
     TAXONOMY: 'taxonomy',
     SETTINGS: 'settings',
     PREVALENCE: 'prevalence',
@@ -75,7 +85,7 @@
 
   /** Types the background answers. */
   const BACKGROUND_TYPES = Object.freeze([
-    Type.ANALYZE, Type.TAXONOMY, Type.SETTINGS, Type.PREVALENCE, Type.HISTORY, Type.HISTORY_LIST, Type.HISTORY_FORGET,
+    Type.ANALYZE, Type.ANALYZE_PART, Type.TAXONOMY, Type.SETTINGS, Type.PREVALENCE, Type.HISTORY, Type.HISTORY_LIST, Type.HISTORY_FORGET,
     Type.INSERT_CSS,
   ]);
   /** Types content/main.js answers. */
@@ -109,12 +119,31 @@
   ]);
 
   /**
+   * CONTENT_SCRIPTS concatenated in their order into one file by
+   * scripts/bundle-content.mjs at `make extension` time, which ships it
+   * instead of them: what the background injects and the auto-annotate
+   * registration lists (one file reads, compiles and runs faster than
+   * sixteen). A copy of extension/ not built that way (JS copied by hand)
+   * gets the separate files on a click; auto-annotation needs the build.
+   */
+  const CONTENT_BUNDLE = 'content/bundle.js';
+
+  /**
+   * Injected after the content scripts when the page is to be annotated
+   * (toolbar click, `annotate`): the page starts annotating itself before
+   * `cm:annotate` arrives, and answers that message with the result.
+   * Never registered, never injected for Explain.
+   */
+  const START_SCRIPT = 'content/start.js';
+
+  /**
    * Style sheets inserted with `scripting.insertCSS` (a document-level
    * sheet, outside the page's CSP and DOM): the `::highlight(clausemark-*)`
    * rules cannot live in a shadow root. Never registered with the
    * auto-annotate content scripts: any `::highlight` rule makes the browser
    * recalculate every style of the page (≈ 100 ms on a big one), so the
-   * sheet is inserted only into pages that get annotated (`insert-css`).
+   * sheet is inserted only into pages that get annotated (`insert-css`),
+   * just before their analysis, so that restyle overlaps it.
    */
   const CONTENT_CSS = Object.freeze(['content/highlights.css']);
 
@@ -122,6 +151,18 @@
   const AUTO_SCRIPT = 'content/auto.js';
   /** Id of the `scripting.registerContentScripts` entry for auto-annotation. */
   const AUTO_SCRIPT_ID = 'clausemark-auto';
+
+  /**
+   * A page whose blocks add up to more than this many UTF-16 code units is
+   * sent for analysis in parts of about this size ("analyze-part" messages,
+   * then the "analyze" that ends them): a message is serialised in one
+   * go, and 5 MB of text in one message held the page's main thread for
+   * ≈ 70 ms (measured, headless Chromium on 2 busy cores). Real policies are
+   * far below it and go in one message.
+   */
+  const UPLOAD_PART_UTF16 = 512 * 1024;
+  /** Id of a parted upload: what `uploadId()` makes. */
+  const UPLOAD_ID = /^[a-z0-9-]{1,64}$/;
 
   /**
    * Longest passage `cm:explain` accepts, in UTF-16 code units (≈ 10 pages
@@ -283,7 +324,8 @@
   // ---------------------------------------------------------------------------
   // Parsing incoming messages
 
-  /** @typedef {{ type: 'analyze', blocks: string[] }} AnalyzeRequest */
+  /** @typedef {{ type: 'analyze', blocks: string[], css?: boolean, parts?: string }} AnalyzeRequest */
+  /** @typedef {{ type: 'analyze-part', id: string, blocks: string[] }} AnalyzePartRequest */
   /** @typedef {{ type: 'taxonomy' }} TaxonomyRequest */
   /** @typedef {{ type: 'settings' }} SettingsRequest */
   /**
@@ -294,7 +336,7 @@
    * @typedef {{ type: 'history-forget', url?: string }} HistoryForgetRequest
    * @typedef {{ type: 'prevalence' | 'history-list' | 'insert-css' }} PlainRequest
    */
-  /** @typedef {AnalyzeRequest | TaxonomyRequest | SettingsRequest | HistoryRequest | HistoryForgetRequest | PlainRequest} Request */
+  /** @typedef {AnalyzeRequest | AnalyzePartRequest | TaxonomyRequest | SettingsRequest | HistoryRequest | HistoryForgetRequest | PlainRequest} Request */
   /** @typedef {{ type: 'cm:annotate', settings: Settings, toggle?: boolean }} AnnotateMessage */
   /** @typedef {{ type: 'cm:explain', text: string }} ExplainMessage */
   /** @typedef {{ type: 'cm:focus', index: number }} FocusMessage */
@@ -314,7 +356,26 @@
         if (!Array.isArray(m.blocks)) {
           return { error: `clausemark: "analyze" needs "blocks", an array of strings, got ${describe(m.blocks)}` };
         }
-        return { request: { type: Type.ANALYZE, blocks: /** @type {string[]} */ (m.blocks) } };
+        if (m.css !== undefined && typeof m.css !== 'boolean') {
+          return { error: `clausemark: "analyze" takes "css", a boolean, got ${describe(m.css)}` };
+        }
+        if (m.parts !== undefined && !(typeof m.parts === 'string' && UPLOAD_ID.test(m.parts))) {
+          return { error: `clausemark: "analyze" takes "parts", an upload id, got ${describe(m.parts)}` };
+        }
+        return {
+          request: {
+            type: Type.ANALYZE, blocks: /** @type {string[]} */ (m.blocks), css: m.css === true,
+            ...(m.parts === undefined ? {} : { parts: /** @type {string} */ (m.parts) }),
+          },
+        };
+      case Type.ANALYZE_PART:
+        if (!(typeof m.id === 'string' && UPLOAD_ID.test(m.id))) {
+          return { error: `clausemark: "analyze-part" needs "id", an upload id, got ${describe(m.id)}` };
+        }
+        if (!Array.isArray(m.blocks)) {
+          return { error: `clausemark: "analyze-part" needs "blocks", an array of strings, got ${describe(m.blocks)}` };
+        }
+        return { request: { type: Type.ANALYZE_PART, id: /** @type {string} */ (m.id), blocks: /** @type {string[]} */ (m.blocks) } };
       case Type.TAXONOMY:
         return { request: { type: Type.TAXONOMY } };
       case Type.SETTINGS:
@@ -426,9 +487,9 @@
   // ---------------------------------------------------------------------------
   // Constructors
 
-  /** @param {string[]} blocks @returns {AnalyzeRequest} */
-  function analyzeRequest(blocks) {
-    return { type: Type.ANALYZE, blocks };
+  /** @param {string[]} blocks @param {boolean} [css] also insert CONTENT_CSS @returns {AnalyzeRequest} */
+  function analyzeRequest(blocks, css = false) {
+    return css ? { type: Type.ANALYZE, blocks, css: true } : { type: Type.ANALYZE, blocks };
   }
 
   /** @returns {TaxonomyRequest} */
@@ -525,9 +586,61 @@
   /**
    * Sends the blocks to the background and resolves to the analysis.
    * @param {string[]} blocks
+   * @param {() => Promise<void>} [pause] awaited between the parts of a huge page (yield to the page)
    */
-  async function requestAnalysis(blocks) {
-    return unwrap(await api().runtime.sendMessage(analyzeRequest(blocks)), 'analysis');
+  async function requestAnalysis(blocks, pause) {
+    return (await sendAnalysis(blocks, false, pause)).analysis;
+  }
+
+  /**
+   * The analysis of `blocks`, with CONTENT_CSS inserted into this tab's top
+   * frame on the way (`styled`: whether that worked).
+   * @param {string[]} blocks
+   * @param {() => Promise<void>} [pause] awaited between the parts of a huge page (yield to the page)
+   * @returns {Promise<{ analysis: any, styled: boolean }>}
+   */
+  async function requestStyledAnalysis(blocks, pause) {
+    return sendAnalysis(blocks, true, pause);
+  }
+
+  /** A fresh upload id. */
+  function uploadId() {
+    return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  }
+
+  /**
+   * Sends `blocks` for analysis: in one "analyze" message, or, beyond
+   * UPLOAD_PART_UTF16 code units in all, in parts of about that size, each
+   * serialised in its own task, then the "analyze" that ends them.
+   * @param {string[]} blocks @param {boolean} css @param {() => Promise<void>} [pause]
+   * @returns {Promise<{ analysis: any, styled: boolean }>}
+   */
+  async function sendAnalysis(blocks, css, pause) {
+    const send = (/** @type {object} */ m) => api().runtime.sendMessage(m);
+    let total = 0;
+    for (const b of blocks) total += typeof b === 'string' ? b.length : 0;
+    /** @type {string | undefined} */ let parts;
+    let from = 0;
+    if (total > UPLOAD_PART_UTF16) {
+      parts = uploadId();
+      /** @type {Promise<unknown>[]} */
+      const acks = [];
+      let size = 0;
+      for (let i = 0; i < blocks.length; i++) {
+        size += typeof blocks[i] === 'string' ? blocks[i].length : 0;
+        if (size >= UPLOAD_PART_UTF16 && i + 1 < blocks.length) {
+          acks.push(send({ type: Type.ANALYZE_PART, id: parts, blocks: blocks.slice(from, i + 1) }).then((r) => unwrap(r, 'ok')));
+          from = i + 1;
+          size = 0;
+          await (pause ? pause() : new Promise((r) => setTimeout(r, 0)));
+        }
+      }
+      await Promise.all(acks);
+    }
+    const last = blocks.slice(from);
+    const request = { ...analyzeRequest(last, css), ...(parts ? { parts } : {}) };
+    const response = await send(request);
+    return { analysis: unwrap(response, 'analysis'), styled: response?.styled === true };
   }
 
   /** Resolves to the taxonomy, from the background. */
@@ -565,10 +678,13 @@
     BACKGROUND_TYPES,
     CONTENT_TYPES,
     CONTENT_SCRIPTS,
+    CONTENT_BUNDLE,
+    START_SCRIPT,
     CONTENT_CSS,
     AUTO_SCRIPT,
     AUTO_SCRIPT_ID,
     MAX_EXPLAIN_UTF16,
+    UPLOAD_PART_UTF16,
     MAX_URL,
     SETTINGS_KEY,
     DEFAULT_SETTINGS,
@@ -592,6 +708,7 @@
     unwrap,
     checkSummary,
     requestAnalysis,
+    requestStyledAnalysis,
     requestTaxonomy,
     requestSettings,
     requestPrevalence,

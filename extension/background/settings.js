@@ -81,7 +81,8 @@ async function doSync() {
     ext.scripting.getRegisteredContentScripts({ ids: [Protocol.AUTO_SCRIPT_ID] }),
   ]);
   const want = settings.autoAnnotate && granted;
-  const js = [...Protocol.CONTENT_SCRIPTS, Protocol.AUTO_SCRIPT];
+  // The content scripts as `make extension` ships them: one bundle (protocol.js CONTENT_BUNDLE).
+  const js = [Protocol.CONTENT_BUNDLE, Protocol.AUTO_SCRIPT];
   // A registration from an older version (other files, or the CSS that is
   // now inserted only into pages auto.js annotates) is replaced.
   const stale = registered.length > 0 &&

@@ -14,7 +14,8 @@
  * `::highlight()` rule costs the page a full style recalculation (≈ 100 ms
  * on a big page), which every page would pay. It is asked for (`insert-css`,
  * answered with `scripting.insertCSS` into this tab's top frame) only once
- * the analysis has confirmed a policy, just before the highlights are painted.
+ * the analysis has confirmed a policy, just before the highlights are painted
+ * (content/main.js asks, in auto mode).
  */
 (function (root) {
   'use strict';
@@ -51,19 +52,7 @@
     if (!P || !main || main.isAnnotated() || !looksLikePolicy()) return;
     const settings = await P.requestSettings();
     if (!settings.autoAnnotate || main.isAnnotated()) return;
-    await main.annotate(settings, { auto: true, beforePaint: ensureStyles });
-  }
-
-  /** Has the background insert the highlight CSS, once per page (a toolbar click may have done it already). */
-  async function ensureStyles() {
-    if (NS.cssInserted) return;
-    NS.cssInserted = true;
-    try {
-      await root.ClausemarkProtocol.requestStyles();
-    } catch (e) {
-      NS.cssInserted = false; // the highlights stay unstyled; the markers and the panel still work
-      console.warn('clausemark: the highlight styles could not be inserted:', /** @type {any} */ (e)?.message ?? e);
-    }
+    await main.annotate(settings, { auto: true });
   }
 
   const start = () => run().catch((e) => console.warn('clausemark: auto-annotation failed:', e?.message ?? e));

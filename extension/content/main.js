@@ -55,7 +55,8 @@
   let chain = Promise.resolve();
   /** @template T @param {() => Promise<T>} fn @returns {Promise<T>} */
   function serial(fn) {
-    const p = chain.then(fn, fn);
+    busy++;
+    const p = chain.then(fn, fn).finally(() => busy--);
     chain = p.then(() => {}, () => {});
     return p;
   }
@@ -69,15 +70,105 @@
     }
   }
 
-  async function categories() {
-    if (!state.categories) {
-      try {
-        state.categories = new Map((/** @type {any[]} */ (await P.requestTaxonomy())).map((c) => [c.id, c]));
-      } catch {
+  /** The taxonomy, asked for once (concurrent callers share the request). @type {Promise<Map<string, any>> | null} */
+  let categoriesP = null;
+  function categories() {
+    categoriesP ??= Promise.resolve(P.requestTaxonomy()).then(
+      (/** @type {any[]} */ list) => (state.categories = new Map(list.map((c) => [c.id, c]))),
+      () => {
+        categoriesP = null;
         return new Map(); // cards show less; not worth failing the annotation
-      }
+      });
+    return categoriesP;
+  }
+
+  /**
+   * Has the background insert the highlight CSS into this page, once
+   * (`insert-css`, answered with `scripting.insertCSS`): auto mode, once the
+   * analysis says the page is a policy. Never rejects (unstyled highlights
+   * still come with markers and the panel).
+   */
+  async function styles() {
+    if (NS.cssInserted) return;
+    NS.cssInserted = true;
+    try {
+      await P.requestStyles();
+    } catch (e) {
+      NS.cssInserted = false;
+      console.warn('clausemark: the highlight styles could not be inserted:', /** @type {any} */ (e)?.message ?? e);
     }
-    return state.categories;
+  }
+
+  /**
+   * The analysis of the page's blocks. With `css`, and the highlight CSS not
+   * in the page yet, the same request has the background insert it just
+   * before analysing: any `::highlight()` rule makes the browser restyle the
+   * whole page, and this way that restyle runs while the background
+   * analyses, not on the way to the painted frame.
+   * @param {string[]} texts @param {boolean} css
+   */
+  async function analyze(texts, css) {
+    if (!css || NS.cssInserted) return P.requestAnalysis(texts, textmap.yieldToPage);
+    NS.cssInserted = true;
+    const { analysis, styled } = await P.requestStyledAnalysis(texts, textmap.yieldToPage);
+    if (!styled) NS.cssInserted = false; // the background said why; the next annotation tries again
+    return analysis;
+  }
+
+  /**
+   * @typedef {{ map: any, analysis: any, collectMs: number, analyzeMs: number }} Reading
+   */
+
+  /**
+   * A reading of the page (collection + analysis) started by `start`
+   * before its settings arrived.
+   * @type {{ seen: number, work: Promise<Reading> } | null}
+   */
+  let prepared = null;
+  /** How many operations of `serial` are running or queued. */
+  let busy = 0;
+  /**
+   * The annotation content/start.js began, for the `cm:annotate` of the same
+   * click to answer with (null: none, or taken).
+   * @type {{ settings: Promise<any>, summary: Promise<any> } | null}
+   */
+  let started = null;
+
+  /** Reads the page and has it analysed (with the CSS: see `analyze`). @returns {Promise<Reading>} */
+  async function read() {
+    const t0 = performance.now();
+    const map = await textmap.collect();
+    const t1 = performance.now();
+    const analysis = await analyze(map.texts, true);
+    return { map, analysis, collectMs: t1 - t0, analyzeMs: performance.now() - t1 };
+  }
+
+  /**
+   * Run by content/start.js, which the toolbar click injects right after
+   * these scripts: annotates the page at once, without waiting for
+   * `cm:annotate` (the background sends it only once the injection is
+   * reported back, and while its analysis runs it can send nothing). The
+   * reading starts before the settings arrive; the `cm:annotate` of the
+   * same click then answers with this annotation's summary (see `handle`).
+   * Only on a page not annotated yet and with nothing else running: on an
+   * annotated page the click toggles the panel, which `cm:annotate` decides.
+   */
+  function start() {
+    started = null;
+    if (state.summary || busy || prepared) return;
+    const type = document.contentType;
+    if (type && !/html|xml|^text\//.test(type)) return; // a PDF viewer, an image: the background refuses those
+    watch();
+    categories();
+    context.table();
+    const work = read();
+    work.catch(() => {}); // reported by the annotation that uses it
+    prepared = { seen: watcher.mutations(), work };
+    const settings = Promise.resolve(P.requestSettings());
+    const summary = settings.then((s) => annotate(s, { toggle: false }));
+    settings.catch(() => {});
+    summary.catch(() => {}); // `cm:annotate` reports it (or annotates afresh)
+    started = { settings, summary };
   }
 
   /** Resolves after the next frame has been painted (two rAFs); at once in a hidden tab. */
@@ -89,6 +180,15 @@
     });
   }
 
+  /** Resolves in the task after the next frame (layout clean); at once in a hidden tab. */
+  function afterFrame() {
+    if (document.visibilityState === 'hidden') return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, 1000);
+      requestAnimationFrame(() => textmap.yieldToPage().then(() => { clearTimeout(t); resolve(undefined); }));
+    });
+  }
+
   /** @param {string[]} a @param {string[] | null} b */
   function sameTexts(a, b) {
     return !!b && a.length === b.length && a.every((t, i) => t === b[i]);
@@ -97,13 +197,16 @@
   /**
    * Annotates the page: the summary, after the highlights are painted.
    * @param {any} settings
-   * @param {{ auto?: boolean, toggle?: boolean, reanchor?: boolean, beforePaint?: () => Promise<void> }} [how]
-   *   auto: panel left closed, nothing painted on a page that is not a policy;
-   *   beforePaint: runs once the page is known to get painted (auto.js inserts the CSS);
+   * @param {{ auto?: boolean, toggle?: boolean, reanchor?: boolean }} [how]
+   *   auto: panel left closed, nothing painted on a page that is not a policy (and the
+   *   highlight CSS asked for only once the analysis says it is one);
    *   toggle: on an unchanged page with the panel open, just close the panel;
    *   reanchor: the page changed under an annotation (panel left as it is).
    */
   function annotate(settings, how = {}) {
+    // A reading `start` began is this annotation's if nothing changed since.
+    const early = how.auto || how.reanchor ? null : prepared;
+    prepared = null;
     return serial(async () => {
       const t0 = performance.now();
       if (how.toggle && state.summary && panel.isOpen() && state.paintedAt === watcher.mutations() &&
@@ -116,12 +219,23 @@
       watch();
       const catsP = categories();
       const prevalenceP = context.table(); // cached after the first page
+      /** @type {any} */ let map;
+      /** @type {any} */ let analysis;
+      let reuse = false;
       const seen = watcher.mutations();
-      const map = await textmap.collect();
-      const t1 = performance.now();
-      const reuse = sameTexts(map.texts, state.texts);
-      const analysis = reuse ? state.analysis : await P.requestAnalysis(map.texts);
-      const t2 = performance.now();
+      let collectMs;
+      let analyzeMs;
+      if (early && early.seen === seen) {
+        ({ map, analysis, collectMs, analyzeMs } = await early.work);
+      } else {
+        const t1 = performance.now();
+        map = await textmap.collect();
+        collectMs = performance.now() - t1;
+        reuse = sameTexts(map.texts, state.texts);
+        const t2 = performance.now();
+        analysis = reuse ? state.analysis : await analyze(map.texts, !how.auto);
+        analyzeMs = performance.now() - t2;
+      }
       const cats = await catsP;
       if (how.reanchor && reuse && state.shown.every(intact)) {
         // Same text, same nodes (a class or style changed): only the layout may have moved.
@@ -134,7 +248,8 @@
         clear();
         return null;
       }
-      if (how.beforePaint) await how.beforePaint();
+      // Auto mode asks for the CSS only now that the page is known to be a policy.
+      if (how.auto) await styles();
       state.map = map;
       state.analysis = analysis;
       state.texts = map.texts;
@@ -150,7 +265,7 @@
       watch(); // shadow roots and iframes found by this collection
       const { paintMs, uiMs } = summary.timings;
       summary.timings = {
-        collectMs: round(t1 - t0), analyzeMs: round(t2 - t1), anchorMs: round(t4 - t3), paintMs, uiMs,
+        collectMs: round(collectMs), analyzeMs: round(analyzeMs), anchorMs: round(t4 - t3), paintMs, uiMs,
         toPaintedMs: round(t4 - t0 + paintMs), changesMs: round(t6 - t5), totalMs: round(t6 - t0),
         busyCollectMs: round(map.stats.busyMs), maxSliceMs: round(map.stats.maxSliceMs), analysisReused: reuse,
       };
@@ -202,11 +317,20 @@
     const t0 = performance.now();
     const shown = state.shown;
     if (cards.isOpen()) cards.close(false);
+    // Thousands of findings: only those near the viewport are registered, which
+    // takes their positions. Read right after a frame, the layout is clean;
+    // read now, any pending change (our panel's, the page's) would be laid
+    // out inside this task, on a page that big for tens of ms.
+    if (shown.length > highlights.WINDOW_ABOVE) await afterFrame();
     highlights.paint(shown.map((s) => ({ risk: s.finding.risk, ranges: s.ranges })),
       (/** @type {{ ranges: AbstractRange[] }} */ item) => boxOf(/** @type {Range[]} */ (item.ranges))?.top ?? Infinity);
+    // The (still empty) host goes in with the highlights: its style and layout
+    // are that frame's work, so the markers' measuring below finds the layout
+    // clean instead of forcing it (≈ 30 ms on a 50,000-element page).
     ui.mount();
     ui.setTheme(settings.theme);
-    await painted();
+    // With nothing to highlight there is no frame to wait for: the panel says so.
+    if (shown.some((s) => s.ranges.length)) await painted();
     const t1 = performance.now();
     // painted() resolves inside an animation frame: building the markers and
     // the panel there would add to that frame's task; start a fresh one.
@@ -231,11 +355,15 @@
       panelOpen: false,
       /** @type {any} */ timings: null,
     };
-    const markersDone = markers.set(
+    // One after the other, each in slices that yield: the markers first, while
+    // the layout is still the painted frame's (they only read it, then write),
+    // then the panel. Started together, their first slices shared one task.
+    await markers.set(
       shown.filter((s) => s.ranges.length && s.el).map((s) => ({
         index: s.index, risk: s.finding.risk, label: s.finding.summary, ranges: s.ranges, el: /** @type {Element} */ (s.el),
       })),
       (/** @type {number} */ i, /** @type {HTMLElement} */ from) => openCard(i, from));
+    await textmap.yieldToPage();
     const panelDone = panel.render(summary, {
       categories: cats,
       onSelect: (/** @type {number} */ i, /** @type {HTMLElement} */ from) => focus(i, from),
@@ -246,12 +374,12 @@
         blockTexts: state.texts,
       }),
     });
-    if (panelMode === 'open') panel.open(true);
+    const focused = panelMode === 'open' ? panel.open(true, true) : null;
     summary.panelOpen = panel.isOpen();
     hittest.listen(state.map.docs, () => state.shown.map((x) => ({ index: x.index, risk: x.finding.risk, ranges: x.ranges })),
       (/** @type {number} */ i, /** @type {Element | null} */ from) => openCard(i, /** @type {HTMLElement | null} */ (from)));
     selection.enable(explainSelection);
-    await Promise.all([markersDone, panelDone]);
+    await Promise.all([panelDone, focused]);
     ui.announce(`Clausemark: ${summary.findings.length} finding${summary.findings.length === 1 ? '' : 's'} marked` +
       (summary.grade ? `, grade ${summary.grade}.` : '.'));
     summary.timings = { paintMs: round(t1 - t0), uiMs: round(performance.now() - t1) };
@@ -406,9 +534,19 @@
     const m = parsed.message;
     try {
       switch (m.type) {
-        case P.Type.ANNOTATE:
+        case P.Type.ANNOTATE: {
+          // The click that sent this injected content/start.js first, which may
+          // have begun the annotation: its summary is the answer, if made with
+          // these settings (else, or if it failed, annotate as asked).
+          const joined = started;
+          started = null;
+          if (joined && JSON.stringify(await joined.settings.catch(() => null)) === JSON.stringify(m.settings)) {
+            const summary = await joined.summary.catch(() => null);
+            if (summary) return { summary };
+          }
           // `toggle: false` in the message asks for a fresh annotation even if the panel is open.
           return { summary: await annotate(m.settings, { toggle: /** @type {any} */ (msg).toggle !== false }) };
+        }
         case P.Type.EXPLAIN: {
           const live = selection.current();
           const from = /** @type {HTMLElement | null} */ (document.activeElement);
@@ -435,5 +573,5 @@
     });
   }
 
-  NS.main = Object.freeze({ annotate, clear, isAnnotated: () => !!state.summary });
+  NS.main = Object.freeze({ annotate, start, clear, isAnnotated: () => !!state.summary });
 })(/** @type {any} */ (globalThis));

@@ -3,9 +3,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
+
+import { DIST } from './fixtures.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const manifest = JSON.parse(readFileSync(ROOT + 'manifest.json', 'utf8'));
@@ -62,10 +65,38 @@ test('every file protocol.js injects exists in extension/, and the old placehold
   vm.runInNewContext(readFileSync(ROOT + 'extension/protocol.js', 'utf8'), sandbox);
   const P = sandbox.ClausemarkProtocol;
   assert.ok(P, 'protocol.js defines ClausemarkProtocol');
-  const files = [...P.CONTENT_SCRIPTS, ...P.CONTENT_CSS, P.AUTO_SCRIPT];
+  const files = [...P.CONTENT_SCRIPTS, ...P.CONTENT_CSS, P.AUTO_SCRIPT, P.START_SCRIPT];
   assert.equal(P.CONTENT_SCRIPTS[0], 'protocol.js', 'the protocol is injected first');
   assert.equal(P.CONTENT_SCRIPTS.at(-1), 'content/main.js', 'main.js last');
   for (const f of files) assert.ok(existsSync(ROOT + 'extension/' + f), `extension/${f}`);
   assert.deepEqual([...P.CONTENT_CSS], ['content/highlights.css']);
   assert.equal(existsSync(ROOT + 'extension/content.js'), false, 'extension/content.js was replaced by content/');
+});
+
+test('the built extension ships the content scripts as one bundle, in CONTENT_SCRIPTS order, within 1.5 MB', (t) => {
+  const dist = DIST;
+  if (!existsSync(dist + 'manifest.json')) {
+    t.skip(`${dist} is not built (run \`make extension\`)`);
+    return;
+  }
+  const sandbox = {};
+  sandbox.globalThis = sandbox;
+  vm.runInNewContext(readFileSync(dist + 'protocol.js', 'utf8'), sandbox);
+  const P = sandbox.ClausemarkProtocol;
+  const bundle = readFileSync(dist + P.CONTENT_BUNDLE, 'utf8');
+  // Each part is the source file's text, in order, behind its name.
+  let at = 0;
+  for (const f of P.CONTENT_SCRIPTS) {
+    const part = `// ---- ${f} ----\n${readFileSync(ROOT + 'extension/' + f, 'utf8').trimEnd()}\n;\n`;
+    const i = bundle.indexOf(part, at);
+    assert.ok(i >= at, `${P.CONTENT_BUNDLE} holds extension/${f} as it is, after the files before it (rebuild with \`make extension\`)`);
+    at = i + part.length;
+    if (f !== 'protocol.js') assert.equal(existsSync(dist + f), false, `${f} is shipped once, in the bundle`);
+  }
+  for (const f of [P.AUTO_SCRIPT, P.START_SCRIPT, ...P.CONTENT_CSS]) assert.ok(existsSync(dist + f), `${dist}${f}`);
+  const size = (dir) => readdirSync(dir, { withFileTypes: true })
+    .reduce((n, e) => n + (e.isDirectory() ? size(join(dir, e.name)) : statSync(join(dir, e.name)).size), 0);
+  const bytes = size(dist);
+  console.log(`# unpacked extension: ${bytes} bytes`);
+  assert.ok(bytes <= 1_500_000, `the unpacked extension is ${bytes} bytes, over 1.5 MB`);
 });

@@ -97,23 +97,33 @@
     });
   }
 
+  /**
+   * Replaces every marker: measures them all first, then writes the layer
+   * and the buttons. Any write before the reads would make the first read
+   * lay out the whole page inside this task (tens of ms on a huge page);
+   * this way the reads find the layout of the last frame.
+   */
   async function build() {
     const gen = ++generation;
     const inputs = merged();
+    items = inputs.map((m) => ({ ...m, button: null, top: 0, left: 0, placed: false }));
+    listen();
+    await place(gen, true);
+  }
+
+  /** Writes an empty layer and, on short pages, every (hidden) button. */
+  function rebuildLayer() {
     const { layer: top } = ui.mount();
     const own = layer?.isConnected ? layer : ui.h('div', { class: 'markers', role: 'group', 'aria-label': 'Clausemark markers' });
     if (own !== layer) top.prepend(own);
     layer = own;
     own.replaceChildren();
-    items = inputs.map((m) => ({ ...m, button: null, top: 0, left: 0, placed: false }));
-    listen();
     if (items.length <= WINDOW_ABOVE) {
       // Few enough to create them all now, in document (= Tab) order.
       const fragment = document.createDocumentFragment();
       for (const item of items) fragment.append((item.button = button(item)));
       own.append(fragment);
     }
-    await place(gen);
   }
 
   /** @param {Item} item */
@@ -142,9 +152,10 @@
   /**
    * Measures and places every marker: reads first (sliced on long pages), then writes.
    * @param {number} gen
+   * @param {boolean} [rebuild] write a new layer and buttons (build), once measured
    */
-  async function place(gen) {
-    if (!layer) return;
+  async function place(gen, rebuild = false) {
+    if (!layer && !rebuild) return;
     const origin = ui.mount().host.getBoundingClientRect();
     const width = document.documentElement.clientWidth;
     /** @type {Map<string, number>} */
@@ -158,7 +169,8 @@
         start = performance.now();
       }
     }
-    applyWindow();
+    if (rebuild) rebuildLayer();
+    applyWindow(origin);
   }
 
   /**
@@ -192,11 +204,13 @@
    * Writes positions; on long pages, shows only the markers near the
    * viewport, creating their buttons on first need (kept in document order,
    * which is also the Tab order).
+   * @param {DOMRect} [measured] the host's rectangle, if just read (reading it
+   *   again after the writes of this task would force a layout)
    */
-  function applyWindow() {
+  function applyWindow(measured) {
     if (!layer) return;
     const windowed = items.length > WINDOW_ABOVE;
-    const origin = windowed ? ui.mount().host.getBoundingClientRect() : null;
+    const origin = windowed ? measured ?? ui.mount().host.getBoundingClientRect() : null;
     const vh = innerHeight;
     /** @type {HTMLButtonElement | null} */
     let after = null; // the last button before the current item, in document order
@@ -232,7 +246,13 @@
   }
   const onResize = () => schedule(true);
 
-  /** rAF-throttled: a full re-measure, or just the viewport window. @param {boolean} full */
+  /**
+   * rAF-throttled: a full re-measure, or just the viewport window. A full
+   * one runs in the task after the frame, not in the rAF callback: there the
+   * layout is still dirty from whatever asked for it, and the first read
+   * would force it inside our task; after the frame it is clean.
+   * @param {boolean} full
+   */
   function schedule(full) {
     if (frame) {
       if (full) pendingFull = true;
@@ -240,18 +260,43 @@
     }
     pendingFull = full;
     frame = requestAnimationFrame(() => {
-      frame = 0;
-      if (pendingFull) place(generation);
-      else applyWindow();
+      if (!pendingFull) {
+        frame = 0;
+        applyWindow();
+        return;
+      }
+      const gen = generation;
+      textmap.yieldToPage().then(() => {
+        frame = 0;
+        if (gen === generation) place(gen);
+      });
     });
   }
   let pendingFull = false;
+
+  /** Last seen border-box size of each observed element ("w×h"). @type {WeakMap<Element, string>} */
+  const sizes = new WeakMap();
+  /**
+   * ResizeObserver callback: re-measures only when an observed size really
+   * changed (the observer also reports every element once when observing
+   * starts, and the markers were just placed then).
+   * @param {ResizeObserverEntry[]} entries
+   */
+  function onResized(entries) {
+    let changed = false;
+    for (const e of entries) {
+      const size = `${e.contentRect.width}×${e.contentRect.height}`;
+      if (sizes.has(e.target) && sizes.get(e.target) !== size) changed = true;
+      sizes.set(e.target, size);
+    }
+    if (changed) schedule(true);
+  }
 
   function listen() {
     if (resizeObserver) return;
     addEventListener('resize', onResize, { passive: true });
     document.addEventListener('scroll', onScroll, { passive: true, capture: true });
-    resizeObserver = new ResizeObserver(() => schedule(true));
+    resizeObserver = new ResizeObserver(onResized);
     resizeObserver.observe(document.documentElement);
     if (document.body) resizeObserver.observe(document.body);
   }
