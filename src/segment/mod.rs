@@ -189,18 +189,24 @@ fn is_list_marker(text: &str, i: usize, word: &str) -> bool {
 /// starting with a capital or a digit (Title Case or ALL CAPS). Lower-case
 /// list items such as "precise location" are not headings: they are content.
 pub fn is_heading(clause: &str) -> bool {
-    let words: Vec<&str> = clause
-        .split_whitespace()
-        .map(|w| w.trim_start_matches(|c: char| !c.is_alphanumeric()))
-        .filter(|w| !w.is_empty())
-        .collect();
     const SMALL: [&str; 9] = ["of", "and", "the", "to", "for", "in", "on", "or", "with"];
-    !words.is_empty()
-        && words.len() <= 5
-        && !clause.ends_with(['.', '!', '?', ';', ':', ','])
-        && words.iter().all(|w| {
-            SMALL.contains(w) || w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
-        })
+    if clause.ends_with(['.', '!', '?', ';', ':', ',']) {
+        return false;
+    }
+    // Stops at the sixth word: most clauses are long sentences.
+    let mut words = 0;
+    for w in clause.split_whitespace() {
+        let w = w.trim_start_matches(|c: char| !c.is_alphanumeric());
+        if w.is_empty() {
+            continue;
+        }
+        words += 1;
+        let titled = SMALL.contains(&w) || w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        if words > 5 || !titled {
+            return false;
+        }
+    }
+    words > 0
 }
 
 /// `r` without surrounding white space, or `None` if nothing readable is left.
