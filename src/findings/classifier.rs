@@ -153,7 +153,7 @@ impl Classifier {
                 continue;
             }
             let clause = &lower[seg.start..seg.end];
-            let mut mask = self.gate.scan(clause, &mut scratch.bits);
+            let mut mask = self.gate.scan(clause, &mut scratch.bits, &mut scratch.seen);
             scratch.next_clause();
             let sentence = &lower[seg.sentence.clone()];
             // Most clauses are whole sentences: their sentence-level checks
@@ -179,7 +179,7 @@ impl Classifier {
     /// Working memory with warm caches from an earlier call, or a new one.
     fn take_scratch(&self) -> Scratch {
         let spare = self.spare.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop();
-        spare.unwrap_or_else(|| Scratch::new(&self.regexes, self.gate.bits()))
+        spare.unwrap_or_else(|| Scratch::new(&self.regexes, self.gate.bits(), self.gate.seen()))
     }
 
     /// Whether `m` matches `sentence`; `whole` says the sentence is the
@@ -226,7 +226,7 @@ mod tests {
             }
             let clause = &lower[seg.start..seg.end];
             let sentence = &lower[seg.sentence.clone()];
-            let mut m = c.gate.scan(clause, &mut scratch.bits);
+            let mut m = c.gate.scan(clause, &mut scratch.bits, &mut scratch.seen);
             while m != 0 {
                 let ci = m.trailing_zeros() as usize;
                 m &= m - 1;

@@ -121,21 +121,54 @@ impl Gate {
 
     /// One pass over `clause`: returns the categories with a trigger fully
     /// inside it (bit i = category i), and leaves in `bits` (cleared first)
-    /// the disjunctions it satisfies.
-    pub fn scan(&self, clause: &[u8], bits: &mut [u64]) -> u64 {
+    /// the disjunctions it satisfies. `seen` is working memory from
+    /// [`Gate::seen`].
+    pub fn scan(&self, clause: &[u8], bits: &mut [u64], seen: &mut Seen) -> u64 {
         bits.fill(0);
+        seen.next();
         let mut mask = 0u64;
         for m in self.ac.find_overlapping_iter(clause) {
-            match self.needle[m.pattern().as_usize()] {
+            let p = m.pattern().as_usize();
+            match self.needle[p] {
                 Needle::Trigger(ci) => mask |= 1 << ci,
-                Needle::Literal { start, end } => {
+                // A common literal ("you") can belong to hundreds of
+                // disjunctions: set them on its first occurrence only.
+                Needle::Literal { start, end } if seen.first(p) => {
                     for &d in &self.members[start as usize..end as usize] {
                         bits[d as usize / 64] |= 1 << (d % 64);
                     }
                 }
+                Needle::Literal { .. } => {}
             }
         }
         mask
+    }
+
+    /// Working memory for [`Gate::scan`].
+    pub fn seen(&self) -> Seen {
+        Seen { stamp: vec![0; self.needle.len()], epoch: 0 }
+    }
+}
+
+/// Which patterns a scan has met in the current clause: a pattern was met
+/// when its stamp equals the epoch, so a new clause clears nothing.
+pub struct Seen {
+    stamp: Vec<u32>,
+    epoch: u32,
+}
+
+impl Seen {
+    fn next(&mut self) {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.stamp.fill(0);
+            self.epoch = 1;
+        }
+    }
+
+    /// Marks pattern `p` met; whether it was not already.
+    fn first(&mut self, p: usize) -> bool {
+        std::mem::replace(&mut self.stamp[p], self.epoch) != self.epoch
     }
 }
 

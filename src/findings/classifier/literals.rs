@@ -16,6 +16,7 @@
 //! the 48-policy corpus). Most rules need two or three distinctive words.
 
 use regex_automata::util::syntax;
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// Literals shorter than this are too common to be worth checking ("we",
@@ -41,13 +42,40 @@ pub type Condition = Vec<Vec<Vec<u8>>>;
 /// `regex` is parsed as the classifier compiles it (bytes, `utf8(false)`),
 /// so the literals are byte strings of the lower-cased text.
 pub fn required(regex: &str) -> Condition {
-    let config = syntax::Config::new().utf8(false);
-    let Ok(hir) = syntax::parse_with(regex, &config) else { return Vec::new() };
-    let mut cond: Condition = analyse(&hir).condition().into_iter().map(normalise).collect();
+    parse(regex).map(|hir| required_in(&hir)).unwrap_or_default()
+}
+
+/// `regex` parsed as the classifier compiles it (bytes, `utf8(false)`), so
+/// literals come out as byte strings of the lower-cased text.
+pub fn parse(regex: &str) -> Option<Hir> {
+    syntax::parse_with(regex, &syntax::Config::new().utf8(false)).ok()
+}
+
+/// [`required`] for an already parsed regex.
+pub fn required_in(hir: &Hir) -> Condition {
+    let mut cond: Condition = analyse(hir).condition().into_iter().map(normalise).collect();
     cond.retain(|any| useful(any));
     cond.sort();
     cond.dedup();
     cond
+}
+
+/// Literals one of which every match of `hir` starts with, cut to
+/// [`MAX_LITERAL_BYTES`]; `None` when no such finite set of non-empty
+/// literals exists (a head opening with `\w+`, `^` or `(\w+ )?`).
+///
+/// The classifier searches a head that has them *anchored* at the places
+/// where one of them occurs, found by the gate's pass, instead of scanning
+/// the whole clause: a match can start nowhere else.
+pub fn prefixes_in(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let mut seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
+    seq.keep_first_bytes(MAX_LITERAL_BYTES);
+    seq.dedup();
+    let lits = seq.literals()?;
+    if lits.is_empty() || lits.len() > MAX_SET || lits.iter().any(|l| l.as_bytes().is_empty()) {
+        return None;
+    }
+    Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect())
 }
 
 /// The same disjunction with each literal cut to [`MAX_LITERAL_BYTES`] and

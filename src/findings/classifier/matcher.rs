@@ -51,6 +51,9 @@ struct Lazy {
 pub struct Regexes {
     list: Vec<Lazy>,
     index: HashMap<&'static str, u32>,
+    /// For a head with known start literals, which words it can start at,
+    /// by regex id.
+    starts: Vec<Option<Box<StartFilter>>>,
 }
 
 impl Regexes {
@@ -59,6 +62,7 @@ impl Regexes {
         let id = *self.index.entry(source).or_insert(next);
         if id == next {
             self.list.push(Lazy { source, dfa: OnceLock::new() });
+            self.starts.push(None);
         }
         id
     }
@@ -93,35 +97,113 @@ impl Regexes {
         }
     }
 
+    /// Like [`Regexes::ends`], for a head whose matches can only start at
+    /// `candidates` (ascending byte offsets into `hay`: the word starts its
+    /// [`StartFilter`] lets through): an anchored search at each candidate
+    /// past the previous match. Same result, since the leftmost match
+    /// starts at the first candidate where an anchored search succeeds,
+    /// and reads a few bytes per candidate instead of the whole clause.
+    fn ends_at(&self, id: u32, caches: &mut [Option<Cache>], hay: &[u8], candidates: &[u32], out: &mut Vec<usize>) {
+        out.clear();
+        let mut from = 0;
+        for &c in candidates {
+            let c = c as usize;
+            if c < from {
+                continue;
+            }
+            let input = Input::new(hay).range(c..).anchored(Anchored::Yes);
+            if let Some(end) = self.search_end(id, caches, &input) {
+                out.push(end);
+                from = if end == c { c + 1 } else { end };
+            }
+        }
+    }
+
     /// Whether the tail `tail` matches anchored at `at` in `hay`.
     fn tail_at(&self, tail: u32, caches: &mut [Option<Cache>], hay: &[u8], at: usize) -> bool {
         self.is_match(tail, caches, Input::new(hay).range(at..).anchored(Anchored::Yes))
     }
 }
 
+/// Which words a head can start at, judged by their first two bytes: a
+/// 1024-bit set of hashed byte pairs, built from the literals every match
+/// of the head starts with ([`literals::prefixes_in`]). A hash collision
+/// only costs a search that fails.
+pub struct StartFilter([u64; 16]);
+
+impl StartFilter {
+    /// The filter for a head whose matches all start with one of
+    /// `prefixes`; `None` when one of them does not start with a word byte
+    /// (then the match need not start a word).
+    fn new(prefixes: &[Vec<u8>]) -> Option<Box<StartFilter>> {
+        let mut f = Box::new(StartFilter([0; 16]));
+        for p in prefixes {
+            match *p.as_slice() {
+                [first, second, ..] if is_word_byte(first) => f.set(pair_hash(first, second)),
+                // A one-byte literal: any second byte, or none (end of text).
+                [first] if is_word_byte(first) => (0..=255).for_each(|b| f.set(pair_hash(first, b))),
+                _ => return None,
+            }
+        }
+        Some(f)
+    }
+
+    fn set(&mut self, h: u16) {
+        self.0[h as usize / 64] |= 1 << (h % 64);
+    }
+
+    fn has(&self, h: u16) -> bool {
+        self.0[h as usize / 64] & (1 << (h % 64)) != 0
+    }
+}
+
+/// `\w` in ASCII mode.
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Ten bits from a word's first two bytes (`second` = 0 at the end of the
+/// text).
+fn pair_hash(first: u8, second: u8) -> u16 {
+    (u32::from(u16::from_le_bytes([first, second])).wrapping_mul(0x9E37_79B1) >> 22) as u16
+}
+
 /// One thread's working memory: regex state caches (kept between calls),
-/// the gate's bits for the current clause and the head matches found in it.
-/// Head-match entries are valid only when their stamp equals the epoch, so
-/// moving to the next clause clears nothing.
+/// the gate's bits for the current clause, its word starts and the head
+/// matches found in it. Entries are valid only when their stamp equals the
+/// epoch, so moving to the next clause clears nothing.
 pub struct Scratch {
     /// Disjunctions satisfied by the clause (see [`gate::Gate::scan`]).
     pub bits: Vec<u64>,
+    /// The gate's own working memory.
+    pub seen: gate::Seen,
     caches: Vec<Option<Cache>>,
     ends: Vec<Vec<usize>>,
     stamp: Vec<u32>,
     epoch: u32,
+    /// Where words start in the clause, with the hash of their first two
+    /// bytes; computed for the clause stamped `words_stamp`.
+    words: Vec<(u32, u16)>,
+    words_stamp: u32,
+    /// Word starts a head can start at, in the current head search.
+    candidates: Vec<u32>,
 }
 
 impl Scratch {
-    /// Working memory for `regexes` and a gate bit set `bits`.
-    pub fn new(regexes: &Regexes, bits: Vec<u64>) -> Self {
+    /// Working memory for `regexes` and the gate's bit set `bits` and
+    /// `seen`.
+    pub fn new(regexes: &Regexes, bits: Vec<u64>, seen: gate::Seen) -> Self {
         let n = regexes.list.len();
         Scratch {
             bits,
+            seen,
             caches: std::iter::repeat_with(|| None).take(n).collect(),
             ends: vec![Vec::new(); n],
             stamp: vec![0; n],
             epoch: 0,
+            words: Vec::new(),
+            words_stamp: u32::MAX,
+            candidates: Vec::new(),
         }
     }
 
@@ -138,12 +220,40 @@ impl Scratch {
     fn ends(&mut self, regexes: &Regexes, id: u32, hay: &[u8]) -> &[usize] {
         let i = id as usize;
         if self.stamp[i] != self.epoch {
-            regexes.ends(id, &mut self.caches, hay, &mut self.ends[i]);
+            match &regexes.starts[i] {
+                Some(filter) => {
+                    if self.words_stamp != self.epoch {
+                        word_starts(hay, &mut self.words);
+                        self.words_stamp = self.epoch;
+                    }
+                    self.candidates.clear();
+                    self.candidates.extend(self.words.iter().filter(|w| filter.has(w.1)).map(|w| w.0));
+                    regexes.ends_at(id, &mut self.caches, hay, &self.candidates, &mut self.ends[i]);
+                }
+                None => regexes.ends(id, &mut self.caches, hay, &mut self.ends[i]),
+            }
             self.stamp[i] = self.epoch;
         }
         &self.ends[i]
     }
 }
+
+/// Where words start in `hay` (byte offsets), with [`pair_hash`] of their
+/// first two bytes.
+fn word_starts(hay: &[u8], out: &mut Vec<(u32, u16)>) {
+    out.clear();
+    let mut prev_word = false;
+    for (i, &b) in hay.iter().enumerate() {
+        let word = is_word_byte(b);
+        if word && !prev_word {
+            out.push((i as u32, pair_hash(b, hay.get(i + 1).copied().unwrap_or(0))));
+        }
+        prev_word = word;
+    }
+}
+
+/// How [`crate::taxonomy::dsl::split`] opens every head.
+const HEAD_OPENING: &str = "(?-u)\\b{start-half}";
 
 struct Branch {
     head: u32,
@@ -159,20 +269,31 @@ pub struct Matcher {
 
 impl Matcher {
     /// Interns `p`'s regexes; with `gate`, also registers the literals each
-    /// branch needs.
+    /// branch needs and the literals its head starts with.
     pub fn new(p: Pattern, regexes: &mut Regexes, mut gate: Option<&mut GateBuilder>) -> Self {
         let branches = p
             .iter()
             .map(|b| {
+                let head = regexes.intern(b.head);
                 let needs = match gate.as_deref_mut() {
                     None => Box::default(),
                     Some(g) => {
-                        let mut cond = literals::required(b.head);
+                        let hir = literals::parse(b.head);
+                        let mut cond = hir.as_ref().map(literals::required_in).unwrap_or_default();
                         cond.extend(b.tail.map(literals::required).unwrap_or_default());
+                        // Every head opens with `\b{start-half}` (see the
+                        // DSL); the gate's start positions rely on it.
+                        let starts = hir
+                            .as_ref()
+                            .filter(|_| b.head.starts_with(HEAD_OPENING))
+                            .and_then(literals::prefixes_in);
+                        if let Some(starts) = starts {
+                            regexes.starts[head as usize] = StartFilter::new(&starts);
+                        }
                         g.needs(cond)
                     }
                 };
-                Branch { head: regexes.intern(b.head), tail: b.tail.map(|t| regexes.intern(t)), needs }
+                Branch { head, tail: b.tail.map(|t| regexes.intern(t)), needs }
             })
             .collect();
         Matcher { branches }
