@@ -143,6 +143,12 @@ impl Classifier {
         })
     }
 
+    /// [`Classifier::classify`] on the calling thread only, for callers
+    /// that run their own threads.
+    pub fn classify_serial(&self, lower: &[u8], segments: &[Segment]) -> Vec<RuleHit> {
+        self.classify_run(lower, segments, 0)
+    }
+
     /// Classifies one run of consecutive segments; `first` is the index of
     /// `segments[0]` in the document's segment list.
     fn classify_run(&self, lower: &[u8], segments: &[Segment], first: usize) -> Vec<RuleHit> {

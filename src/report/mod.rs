@@ -3,6 +3,7 @@
 
 pub mod grade;
 pub mod kind;
+mod parallel;
 
 use serde::Serialize;
 
@@ -56,8 +57,12 @@ pub struct Analysis {
 /// ASCII-lower-cased text is `lower`, in segment order.
 fn rule_hits(lower: &str, segments: &[crate::segment::Segment]) -> Vec<Hit> {
     let classifier = Classifier::global();
-    classifier
-        .classify(lower.as_bytes(), segments)
+    hits_of_rules(classifier, classifier.classify(lower.as_bytes(), segments))
+}
+
+/// The classifier's hits as [`Hit`]s.
+fn hits_of_rules(classifier: &Classifier, hits: Vec<crate::findings::classifier::RuleHit>) -> Vec<Hit> {
+    hits
         .iter()
         .map(|h| {
             let rule = classifier.rule(h);
@@ -90,13 +95,24 @@ pub fn analyze(doc: &Document) -> Analysis {
 /// [`analyze`] with an explicit model: `None` runs the rules alone (what the
 /// trainer reads as features, and the "rules" column of `clausemark eval`).
 pub fn analyze_with(doc: &Document, model: Option<&Model>) -> Analysis {
+    analyze_in_parts(doc, model, parallel::parts_for(doc))
+}
+
+/// [`analyze_with`], with segmentation, rules and model run separately on
+/// `parts` runs of consecutive blocks (see [`parallel`]).
+fn analyze_in_parts(doc: &Document, model: Option<&Model>, parts: usize) -> Analysis {
     let text = doc.text();
     let lower = text.to_ascii_lowercase();
-    let segments = segment(doc);
-    let rule_hits = rule_hits(&lower, &segments);
-    let hits = match model {
-        Some(m) => combine(text, &segments, rule_hits, m),
-        None => rule_hits,
+    let (segments, hits) = if parts <= 1 {
+        let segments = segment(doc);
+        let rule_hits = rule_hits(&lower, &segments);
+        let hits = match model {
+            Some(m) => combine(text, &segments, rule_hits, m),
+            None => rule_hits,
+        };
+        (segments, hits)
+    } else {
+        parallel::segments_and_hits(doc, &lower, model, parts)
     };
 
     let offsets = hits.iter().flat_map(|h| {
