@@ -59,6 +59,10 @@ pub struct Model {
     extra_value: f32,
     heads: Vec<Head>,
     index: Vec<u32>,
+    /// One bit per bucket of the hash space: set when some head weighs it.
+    /// Most of a sentence's buckets have no weight; this 32 KB set (at 18
+    /// bits) rejects them without touching `index` and `keys`.
+    present: Vec<u64>,
     keys: Vec<u32>,
     rows: Vec<u32>,
     /// (head index, dequantised weight).
@@ -99,12 +103,19 @@ impl Model {
         let hash_bits = u32::from(m.hash_bits);
         let shift = hash_bits.saturating_sub(INDEX_BITS);
         let index = (0..=(1u32 << INDEX_BITS)).map(|t| keys.partition_point(|&k| (k >> shift) < t) as u32).collect();
+        let mut present = vec![0u64; (1usize << hash_bits.min(31)).div_ceil(64)];
+        for &k in &keys {
+            if let Some(word) = present.get_mut(k as usize / 64) {
+                *word |= 1 << (k % 64);
+            }
+        }
         Model {
             features: m.features,
             hash_bits,
             extra_value: m.extra_value,
             heads: m.heads.iter().map(|h| Head { name: h.name.clone(), bias: h.bias, threshold: h.threshold, veto: h.veto }).collect(),
             index,
+            present,
             keys,
             rows,
             entries,
@@ -144,6 +155,9 @@ impl Model {
     fn accumulate(&self, buckets: &[u32], value: f32, out: &mut [f32]) {
         let shift = self.hash_bits.saturating_sub(INDEX_BITS);
         for &b in buckets {
+            if self.present.get(b as usize / 64).is_none_or(|w| w & (1 << (b % 64)) == 0) {
+                continue;
+            }
             let t = (b >> shift) as usize;
             let (Some(&lo), Some(&hi)) = (self.index.get(t), self.index.get(t + 1)) else { continue };
             let (lo, hi) = (lo as usize, hi as usize);
