@@ -64,9 +64,10 @@ pub fn required_in(hir: &Hir) -> Condition {
 /// [`MAX_LITERAL_BYTES`]; `None` when no such finite set of non-empty
 /// literals exists (a head opening with `\w+`, `^` or `(\w+ )?`).
 ///
-/// The classifier searches a head that has them *anchored* at the places
-/// where one of them occurs, found by the gate's pass, instead of scanning
-/// the whole clause: a match can start nowhere else.
+/// The classifier searches a head that has them *anchored* at the word
+/// starts whose first two bytes fit one of them (see the matcher's
+/// `StartFilter`), instead of scanning the whole clause: a match can start
+/// nowhere else.
 pub fn prefixes_in(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     let mut seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
     seq.keep_first_bytes(MAX_LITERAL_BYTES);
