@@ -1,9 +1,9 @@
 //! Native only: one large document analysed on several threads.
 //!
-//! Nothing in segmentation, the rules or the model crosses a block (a
-//! sentence never spans two), so a document cut into runs of consecutive
-//! blocks can go through blocks → segments → rule hits → model on one
-//! thread per run; the runs' segments are then concatenated and their hits'
+//! Clauses are classified independently and the model reads one sentence
+//! at a time, so once the document is segmented, runs of consecutive
+//! segments cut between sentences can go through rules → model on one
+//! thread per run; the runs' hits are then concatenated with their
 //! segment indices shifted. The result is the same as on one thread (a test
 //! checks it); only what needs the whole document (kind, grade, UTF-16
 //! anchors) runs after the join. The wasm build has one thread and always
@@ -16,7 +16,7 @@ use crate::blocks::Document;
 use crate::findings::classifier::Classifier;
 use crate::model::combine::combine;
 use crate::model::Model;
-use crate::segment::{segment_blocks, Segment};
+use crate::segment::{segment, Segment};
 
 /// Documents shorter than this are analysed on one thread (≈ 4,000
 /// clauses: below it, starting threads and warming a second set of regex
@@ -34,58 +34,61 @@ pub fn parts_for(doc: &Document) -> usize {
     1
 }
 
-/// Cuts the blocks of `doc` into at most `parts` runs of consecutive blocks
-/// holding about the same number of bytes each (never an empty run).
-fn runs(doc: &Document, parts: usize) -> Vec<Range<usize>> {
-    let blocks = doc.blocks();
-    let total = doc.text().len().max(1);
+/// Cuts `segments` into at most `parts` runs of consecutive segments of
+/// about the same number of clauses, never inside a sentence (the model
+/// reads whole sentences); never an empty run unless there are no segments.
+fn runs(segments: &[Segment], parts: usize) -> Vec<Range<usize>> {
+    let per = segments.len().div_ceil(parts.max(1)).max(1);
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, b) in blocks.iter().enumerate() {
-        // Close the run once it reaches its share of the text.
-        let share = total * (out.len() + 1) / parts;
-        if b.end >= share && out.len() + 1 < parts {
-            out.push(start..i + 1);
-            start = i + 1;
+    while start < segments.len() {
+        let mut end = (start + per).min(segments.len());
+        while end < segments.len() && segments[end].sentence == segments[end - 1].sentence {
+            end += 1;
         }
+        out.push(start..end);
+        start = end;
     }
-    if start < blocks.len() || out.is_empty() {
-        out.push(start..blocks.len());
+    if out.is_empty() {
+        out.push(0..0);
     }
     out
 }
 
 /// The document's segments and its combined hits (segment indices into the
-/// returned segments), computed on one thread per run of blocks.
+/// returned segments): segmentation on the calling thread (≈ 6 % of the
+/// work), then rules and model on one thread per run of segments.
 pub fn segments_and_hits(doc: &Document, lower: &str, model: Option<&Model>, parts: usize) -> (Vec<Segment>, Vec<Hit>) {
     let classifier = Classifier::global();
     let text = doc.text();
-    let one_run = |blocks: Range<usize>| -> (Vec<Segment>, Vec<Hit>) {
-        let segments = segment_blocks(doc, blocks);
-        let rule_hits = hits_of_rules(classifier, classifier.classify_serial(lower.as_bytes(), &segments));
-        let hits = match model {
-            Some(m) => combine(text, &segments, rule_hits, m),
+    let segments = segment(doc);
+    let one_run = |run: &[Segment]| -> Vec<Hit> {
+        let rule_hits = hits_of_rules(classifier, classifier.classify_serial(lower.as_bytes(), run));
+        match model {
+            Some(m) => combine(text, run, rule_hits, m),
             None => rule_hits,
-        };
-        (segments, hits)
+        }
     };
-    let results: Vec<(Vec<Segment>, Vec<Hit>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = runs(doc, parts).into_iter().map(|r| scope.spawn(move || one_run(r))).collect();
+    let results: Vec<(usize, Vec<Hit>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = runs(&segments, parts)
+            .into_iter()
+            .map(|r| {
+                let run = &segments[r.clone()];
+                (r.start, scope.spawn(move || one_run(run)))
+            })
+            .collect();
         handles
             .into_iter()
-            .map(|h| match h.join() {
-                Ok(r) => r,
+            .map(|(first, h)| match h.join() {
+                Ok(hits) => (first, hits),
                 Err(panic) => std::panic::resume_unwind(panic),
             })
             .collect()
     });
-    let mut segments = Vec::new();
-    let mut hits = Vec::new();
-    for (run_segments, run_hits) in results {
-        let shift = segments.len();
-        hits.extend(run_hits.into_iter().map(|h| Hit { segment: h.segment + shift, ..h }));
-        segments.extend(run_segments);
-    }
+    let hits = results
+        .into_iter()
+        .flat_map(|(first, hits)| hits.into_iter().map(move |h| Hit { segment: h.segment + first, ..h }))
+        .collect();
     (segments, hits)
 }
 
@@ -96,16 +99,20 @@ mod tests {
     use crate::report::analyze_in_parts;
 
     #[test]
-    fn runs_cover_every_block_once_in_order() {
-        let doc = Document::from_blocks(["a", "bb", "ccc", "dddd", "e", "ffffff"]);
-        for parts in 1..=8 {
-            let r = runs(&doc, parts);
-            assert!(r.len() <= parts && !r.is_empty(), "{parts}: {r:?}");
+    fn runs_cover_every_segment_once_and_keep_sentences_whole() {
+        let doc = Document::from_text("One. Two; three; four. Five. Six; seven. Eight. Nine; ten; eleven; twelve.");
+        let segments = crate::segment::segment(&doc);
+        assert_eq!(segments.len(), 12);
+        for parts in 1..=14 {
+            let r = runs(&segments, parts);
             assert_eq!(r.first().map(|r| r.start), Some(0));
-            assert_eq!(r.last().map(|r| r.end), Some(6));
-            assert!(r.windows(2).all(|w| w[0].end == w[1].start && w[0].start < w[0].end), "{r:?}");
+            assert_eq!(r.last().map(|r| r.end), Some(12));
+            for w in r.windows(2) {
+                assert!(w[0].end == w[1].start && w[0].start < w[0].end, "{r:?}");
+                assert_ne!(segments[w[1].start].sentence, segments[w[1].start - 1].sentence, "{parts}: {r:?}");
+            }
         }
-        assert_eq!(runs(&Document::from_blocks(&[] as &[&str]), 2), vec![0..0]);
+        assert_eq!(runs(&[], 2), vec![0..0]);
     }
 
     /// Cut into 2, 3 or 7 runs, the analysis of a document is the same as

@@ -38,17 +38,8 @@ pub struct Segment {
 
 /// Splits every block of `doc` into clause segments, in document order.
 pub fn segment(doc: &Document) -> Vec<Segment> {
-    segment_blocks(doc, 0..doc.blocks().len())
-}
-
-/// [`segment`] for the blocks with indices in `blocks` only (nothing
-/// crosses a block, so the segments of a document are the concatenation
-/// of those of consecutive block ranges).
-pub fn segment_blocks(doc: &Document, blocks: Range<usize>) -> Vec<Segment> {
     let mut out = Vec::new();
-    let first = blocks.start;
-    for (offset, range) in doc.blocks()[blocks].iter().enumerate() {
-        let index = first + offset;
+    for (index, range) in doc.blocks().iter().enumerate() {
         let block = &doc.text()[range.clone()];
         for sentence in sentences(block) {
             let s = range.start + sentence.start..range.start + sentence.end;
