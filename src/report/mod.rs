@@ -60,6 +60,14 @@ fn rule_hits(lower: &str, segments: &[crate::segment::Segment]) -> Vec<Hit> {
     hits_of_rules(classifier, classifier.classify(lower.as_bytes(), segments))
 }
 
+/// `rule_hits` over `segments`, combined with `model` when there is one.
+fn with_model(text: &str, segments: &[crate::segment::Segment], rule_hits: Vec<Hit>, model: Option<&Model>) -> Vec<Hit> {
+    match model {
+        Some(m) => combine(text, segments, rule_hits, m),
+        None => rule_hits,
+    }
+}
+
 /// The classifier's hits as [`Hit`]s.
 fn hits_of_rules(classifier: &Classifier, hits: Vec<crate::findings::classifier::RuleHit>) -> Vec<Hit> {
     hits
@@ -98,21 +106,16 @@ pub fn analyze_with(doc: &Document, model: Option<&Model>) -> Analysis {
     analyze_in_parts(doc, model, parallel::parts_for(doc))
 }
 
-/// [`analyze_with`], with segmentation, rules and model run separately on
-/// `parts` runs of consecutive blocks (see [`parallel`]).
+/// [`analyze_with`], with rules and model run separately on `parts` runs
+/// of consecutive segments (see [`parallel`]).
 fn analyze_in_parts(doc: &Document, model: Option<&Model>, parts: usize) -> Analysis {
     let text = doc.text();
     let lower = text.to_ascii_lowercase();
-    let (segments, hits) = if parts <= 1 {
-        let segments = segment(doc);
-        let rule_hits = rule_hits(&lower, &segments);
-        let hits = match model {
-            Some(m) => combine(text, &segments, rule_hits, m),
-            None => rule_hits,
-        };
-        (segments, hits)
+    let segments = segment(doc);
+    let hits = if parts <= 1 {
+        with_model(text, &segments, rule_hits(&lower, &segments), model)
     } else {
-        parallel::segments_and_hits(doc, &lower, model, parts)
+        parallel::hits(text, &lower, &segments, model, parts)
     };
 
     let offsets = hits.iter().flat_map(|h| {

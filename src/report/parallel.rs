@@ -11,12 +11,11 @@
 
 use std::ops::Range;
 
-use super::{hits_of_rules, Hit};
+use super::{hits_of_rules, with_model, Hit};
 use crate::blocks::Document;
 use crate::findings::classifier::Classifier;
-use crate::model::combine::combine;
 use crate::model::Model;
-use crate::segment::{segment, Segment};
+use crate::segment::Segment;
 
 /// Documents shorter than this are analysed on one thread (≈ 4,000
 /// clauses: below it, starting threads and warming a second set of regex
@@ -55,22 +54,18 @@ fn runs(segments: &[Segment], parts: usize) -> Vec<Range<usize>> {
     out
 }
 
-/// The document's segments and its combined hits (segment indices into the
-/// returned segments): segmentation on the calling thread (≈ 6 % of the
-/// work), then rules and model on one thread per run of segments.
-pub fn segments_and_hits(doc: &Document, lower: &str, model: Option<&Model>, parts: usize) -> (Vec<Segment>, Vec<Hit>) {
+/// The combined hits of the document `text` (ASCII-lower-cased: `lower`)
+/// over its `segments` (segment indices into them), rules and model on one
+/// thread per run of segments. Segmentation, ≈ 6 % of the work, stays with
+/// the caller.
+pub fn hits(text: &str, lower: &str, segments: &[Segment], model: Option<&Model>, parts: usize) -> Vec<Hit> {
     let classifier = Classifier::global();
-    let text = doc.text();
-    let segments = segment(doc);
     let one_run = |run: &[Segment]| -> Vec<Hit> {
         let rule_hits = hits_of_rules(classifier, classifier.classify_serial(lower.as_bytes(), run));
-        match model {
-            Some(m) => combine(text, run, rule_hits, m),
-            None => rule_hits,
-        }
+        with_model(text, run, rule_hits, model)
     };
     let results: Vec<(usize, Vec<Hit>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = runs(&segments, parts)
+        let handles: Vec<_> = runs(segments, parts)
             .into_iter()
             .map(|r| {
                 let run = &segments[r.clone()];
@@ -85,11 +80,10 @@ pub fn segments_and_hits(doc: &Document, lower: &str, model: Option<&Model>, par
             })
             .collect()
     });
-    let hits = results
+    results
         .into_iter()
         .flat_map(|(first, hits)| hits.into_iter().map(move |h| Hit { segment: h.segment + first, ..h }))
-        .collect();
-    (segments, hits)
+        .collect()
 }
 
 #[cfg(test)]
