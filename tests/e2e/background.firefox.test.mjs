@@ -13,18 +13,12 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import puppeteer from 'puppeteer-core';
 
 import { DIST, BLOCKS, BAD_INPUTS, requireDist, checkAnalysis, startRecordingProxy, notBrowserServices } from './fixtures.mjs';
+import { FIREFOX as EXECUTABLE, FIREFOX_SKIP as SKIP, BASE, baseFirefoxPrefs } from './lib/firefox.mjs';
 
-const EXECUTABLE = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
-const SKIP = existsSync(EXECUTABLE) ? false : `Firefox not found at ${EXECUTABLE} (run \`make setup\`)`;
 if (SKIP) console.log(`# SKIP Firefox e2e: ${SKIP}`);
-
-/** The moz-extension host, fixed so the test can address the extension. */
-const UUID = '6f1d2c3b-8a4e-4b7f-9c2d-1e0f5a6b7c8d';
-const BASE = `moz-extension://${UUID}/`;
 
 /** @type {import('puppeteer-core').Browser} */
 let browser;
@@ -42,15 +36,7 @@ before(async () => {
     executablePath: EXECUTABLE,
     headless: true,
     args: ['--remote-allow-system-access'],
-    extraPrefsFirefox: {
-      'extensions.webextensions.uuids': JSON.stringify({ [manifest.browser_specific_settings.gecko.id]: UUID }),
-      'network.proxy.type': 1,
-      'network.proxy.http': '127.0.0.1',
-      'network.proxy.http_port': proxy.port,
-      'network.proxy.ssl': '127.0.0.1',
-      'network.proxy.ssl_port': proxy.port,
-      'network.proxy.no_proxies_on': '',
-    },
+    extraPrefsFirefox: baseFirefoxPrefs(manifest, proxy.port),
   });
   const id = await browser.installExtension(DIST);
   assert.equal(id, manifest.browser_specific_settings.gecko.id);

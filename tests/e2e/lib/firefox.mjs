@@ -29,6 +29,23 @@ export const BASE = `moz-extension://${UUID}/`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * Firefox preferences every extension test needs: the fixed moz-extension
+ * UUID of `manifest`'s extension, and all HTTP(S) traffic through the
+ * recording proxy on `port`.
+ */
+export function baseFirefoxPrefs(manifest, port) {
+  return {
+    'extensions.webextensions.uuids': JSON.stringify({ [manifest.browser_specific_settings.gecko.id]: UUID }),
+    'network.proxy.type': 1,
+    'network.proxy.http': '127.0.0.1',
+    'network.proxy.http_port': port,
+    'network.proxy.ssl': '127.0.0.1',
+    'network.proxy.ssl_port': port,
+    'network.proxy.no_proxies_on': '',
+  };
+}
+
+/**
  * Opens a moz-extension: URL in a new tab. The navigation commits, but BiDi
  * does not report its load across the process switch: poll the document.
  */
@@ -59,15 +76,9 @@ export async function launchFirefox(opts = {}) {
     args: ['--remote-allow-system-access'],
     defaultViewport: { width: 1280, height: 900 },
     extraPrefsFirefox: {
-      'extensions.webextensions.uuids': JSON.stringify({ [manifest.browser_specific_settings.gecko.id]: UUID }),
+      ...baseFirefoxPrefs(manifest, proxy.port),
       // Accept the optional-permission prompt the options page triggers.
       'extensions.webextOptionalPermissionPrompts': false,
-      'network.proxy.type': 1,
-      'network.proxy.http': '127.0.0.1',
-      'network.proxy.http_port': proxy.port,
-      'network.proxy.ssl': '127.0.0.1',
-      'network.proxy.ssl_port': proxy.port,
-      'network.proxy.no_proxies_on': '',
       // The test page server is on 127.0.0.1: reach it directly.
       'network.proxy.allow_hijacking_localhost': false,
     },
