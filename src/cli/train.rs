@@ -28,8 +28,8 @@ pub struct TrainArgs {
     /// Experiment: positive-class weight of the category heads.
     #[arg(long, hide = true)]
     pub pos_weight: Option<f64>,
-    /// Experiment: character n-gram length (0 = none).
-    #[arg(long, hide = true)]
+    /// Experiment: character n-gram length (0 = none, at most 8).
+    #[arg(long, hide = true, value_parser = clap::value_parser!(u8).range(0..=8))]
     pub char_n: Option<u8>,
     /// Experiment: no word bigrams.
     #[arg(long, hide = true)]

@@ -55,9 +55,39 @@ fn norm(b: u8) -> u8 {
     }
 }
 
+/// What a byte does in tokenisation: [`SEP`] separates tokens, [`TOK`]
+/// belongs to one, [`LEAD`] (0xC2, 0xE2) belongs to one unless it starts
+/// the punctuation [`punctuation_len`] lists. One table lookup per byte
+/// instead of two tests and a call.
+const SEP: u8 = 0;
+const TOK: u8 = 1;
+const LEAD: u8 = 2;
+static CLASS: [u8; 256] = {
+    let mut t = [SEP; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c == 0xC2 || c == 0xE2 {
+            LEAD
+        } else if c.is_ascii_alphanumeric() || c >= 0x80 {
+            TOK
+        } else {
+            SEP
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Whether a token ends before `text[i]` (end of text, a separator, or
+/// non-ASCII punctuation).
 #[inline]
-fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b >= 0x80
+fn ends_token(text: &[u8], i: usize) -> bool {
+    match text.get(i).map(|&b| CLASS[usize::from(b)]) {
+        None | Some(SEP) => true,
+        Some(TOK) => false,
+        Some(_) => punctuation_len(text, i) > 0,
+    }
 }
 
 /// Length of the non-ASCII punctuation starting at `text[i]` that
@@ -127,6 +157,10 @@ impl Featurizer {
 
     /// The distinct buckets of `text`, in order of first occurrence (empty
     /// when `text` has no token). Valid until the next call.
+    ///
+    /// One pass over the bytes: each token byte advances the word's FNV
+    /// hash and a rolling window of the last `char_n` marked bytes, so a
+    /// character n-gram costs one shift and one [`mix`], not n hash steps.
     pub fn buckets(&mut self, text: &[u8], cfg: FeatureConfig) -> &[u32] {
         if self.seen.is_empty() {
             self.seen = vec![0; (1 << HASH_BITS) / 64];
@@ -136,24 +170,32 @@ impl Featurizer {
         }
         self.buckets.clear();
         let mut out = Sink { buckets: &mut self.buckets, seen: &mut self.seen };
+        let grams = CharGrams::new(cfg.char_n);
+        let mut letters = Letters::default();
         let mut prev: Option<u32> = None;
         let mut i = 0;
         while i < text.len() {
-            if !is_token_byte(text[i]) {
-                i += 1;
+            if ends_token(text, i) {
+                i += punctuation_len(text, i).max(1);
                 continue;
             }
-            let skip = punctuation_len(text, i);
-            if skip > 0 {
-                i += skip;
-                continue;
-            }
-            let start = i;
             let mut h = FNV_OFFSET;
-            while i < text.len() && is_token_byte(text[i]) && punctuation_len(text, i) == 0 {
-                h = (h ^ u32::from(norm(text[i]))).wrapping_mul(FNV_PRIME);
+            let mut window = u64::from(b'<');
+            let mut marked = 1; // bytes in the marked word so far
+            loop {
+                let raw = text[i];
+                letters.count(raw);
+                let b = norm(raw);
+                h = (h ^ u32::from(b)).wrapping_mul(FNV_PRIME);
+                window = window << 8 | u64::from(b);
+                marked += 1;
+                grams.push_full(&mut out, window, marked);
                 i += 1;
+                if ends_token(text, i) {
+                    break;
+                }
             }
+            grams.push_last(&mut out, window << 8 | u64::from(b'>'), marked + 1);
             let word = mix(h ^ SEED_WORD);
             out.push(word & MASK);
             if cfg.bigrams {
@@ -162,12 +204,9 @@ impl Featurizer {
                 }
             }
             prev = Some(word);
-            if cfg.char_n > 0 {
-                push_char_ngrams(&mut out, &text[start..i], usize::from(cfg.char_n));
-            }
         }
         if cfg.shape {
-            let flags = shape_flags(text);
+            let flags = shape_flags_counted(text, letters);
             for k in 0..SHAPES {
                 if flags >> k & 1 == 1 {
                     out.push(mix(SEED_SHAPE ^ k) & MASK);
@@ -176,6 +215,73 @@ impl Featurizer {
         }
         &self.buckets
     }
+}
+
+/// ASCII letters and capitals seen (for the capitals shape flag).
+#[derive(Debug, Default, Clone, Copy)]
+struct Letters {
+    letters: usize,
+    upper: usize,
+}
+
+impl Letters {
+    #[inline]
+    fn count(&mut self, b: u8) {
+        self.letters += usize::from(b.is_ascii_alphabetic());
+        self.upper += usize::from(b.is_ascii_uppercase());
+    }
+}
+
+/// The character n-grams of a marked word `<word>`, from a rolling window
+/// holding its last (up to 8) normalised bytes, most recent lowest.
+#[derive(Debug, Clone, Copy)]
+struct CharGrams {
+    n: usize,
+    mask: u64,
+}
+
+impl CharGrams {
+    /// n-grams of `n` bytes (at most 8; 0 = none).
+    fn new(n: u8) -> CharGrams {
+        let n = usize::from(n.min(MAX_CHAR_N));
+        CharGrams { n, mask: if n >= 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 } }
+    }
+
+    /// The gram ending at the window's last byte, once `marked` bytes of
+    /// the marked word are in it and they make a whole gram.
+    #[inline]
+    fn push_full(self, out: &mut Sink<'_>, window: u64, marked: usize) {
+        if self.n > 0 && marked >= self.n {
+            out.push(gram_bucket(window & self.mask));
+        }
+    }
+
+    /// After the closing mark: the last gram, or, for a marked word
+    /// shorter than n, the single gram of its whole marked form (whose
+    /// first byte, `<`, is non-zero, so it never equals a full gram).
+    #[inline]
+    fn push_last(self, out: &mut Sink<'_>, window: u64, marked: usize) {
+        if self.n == 0 {
+            return;
+        }
+        if marked >= self.n {
+            out.push(gram_bucket(window & self.mask));
+        } else {
+            out.push(gram_bucket(window));
+        }
+    }
+}
+
+/// Longest character n-gram the rolling window holds.
+pub const MAX_CHAR_N: u8 = 8;
+
+/// The bucket of one packed character n-gram. Up to 4 bytes the packing is
+/// a `u32` and [`mix`] a bijection, so distinct grams collide only in the
+/// final mask.
+#[inline]
+fn gram_bucket(packed: u64) -> u32 {
+    let folded = (packed as u32) ^ ((packed >> 32) as u32).wrapping_mul(FNV_PRIME);
+    mix(folded ^ SEED_CHAR) & MASK
 }
 
 const SEED_SHAPE: u32 = 0x27d4_eb2f;
@@ -189,13 +295,14 @@ const SHAPES: u32 = 4;
 /// case" flag would mark its every sentence). Works on raw bytes (before
 /// lower-casing), so it sees what the n-grams cannot.
 pub fn shape_flags(text: &[u8]) -> u32 {
-    let (mut upper, mut letters) = (0usize, 0usize);
-    for &b in text {
-        if b.is_ascii_alphabetic() {
-            letters += 1;
-            upper += usize::from(b.is_ascii_uppercase());
-        }
-    }
+    let mut letters = Letters::default();
+    text.iter().for_each(|&b| letters.count(b));
+    shape_flags_counted(text, letters)
+}
+
+/// [`shape_flags`] with the letters already counted (the featuriser
+/// counts them as it reads tokens; ASCII letters only occur in tokens).
+fn shape_flags_counted(text: &[u8], Letters { letters, upper }: Letters) -> u32 {
     let mut flags = 0u32;
     if letters >= 12 && upper * 10 >= letters * 7 {
         flags |= 1;
@@ -206,7 +313,10 @@ pub fn shape_flags(text: &[u8]) -> u32 {
     if (1..=4).contains(&marker) && matches!(head.get(marker), Some(b')' | b'.')) && (marker <= 2 || head[..marker].iter().all(|b| b"ivxIVX".contains(b))) {
         flags |= 2;
     }
-    let lower_end: Vec<u8> = t.iter().rev().take(4).rev().map(|b| b.to_ascii_lowercase()).collect();
+    let mut lower_end = [0u8; 4];
+    let tail = &t[t.len().saturating_sub(4)..];
+    lower_end[4 - tail.len()..].copy_from_slice(tail);
+    lower_end.make_ascii_lowercase();
     if t.last().is_some_and(|b| matches!(b, b';' | b':')) || lower_end.ends_with(b" or") || lower_end.ends_with(b" and") || lower_end.ends_with(b"or;") {
         flags |= 8;
     }
@@ -230,29 +340,6 @@ impl Sink<'_> {
             *word |= bit;
             self.buckets.push(b);
         }
-    }
-}
-
-/// Character n-grams of `<word>` (boundary marks included); a word shorter
-/// than n − 2 letters gives the single gram of its whole marked form.
-fn push_char_ngrams(out: &mut Sink<'_>, word: &[u8], n: usize) {
-    let len = word.len() + 2;
-    let at = |k: usize| -> u8 {
-        if k == 0 {
-            b'<'
-        } else if k == len - 1 {
-            b'>'
-        } else {
-            norm(word[k - 1])
-        }
-    };
-    let grams = if len <= n { 1 } else { len - n + 1 };
-    for g in 0..grams {
-        let mut h = FNV_OFFSET;
-        for k in g..(g + n).min(len) {
-            h = (h ^ u32::from(at(k))).wrapping_mul(FNV_PRIME);
-        }
-        out.push(mix(h ^ SEED_CHAR) & MASK);
     }
 }
 

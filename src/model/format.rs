@@ -1,11 +1,11 @@
 //! The weights file: a compact, versioned little-endian binary.
 //!
-//! Layout (version 1), every integer little-endian:
+//! Layout (version 2; version 1 hashed character n-grams differently), every integer little-endian:
 //!
 //! | bytes | field |
 //! |---|---|
 //! | 4 | magic `CMWT` |
-//! | 2 | version, `1` |
+//! | 2 | version, `2` |
 //! | 1 | feature configuration ([`super::features::FeatureConfig::to_byte`]) |
 //! | 1 | hash bits (buckets are `0..2^bits`) |
 //! | 4 | value of the rule features (`f32`) |
@@ -26,7 +26,7 @@ use super::features::FeatureConfig;
 /// The file's first four bytes.
 pub const MAGIC: &[u8; 4] = b"CMWT";
 /// The layout version this code reads and writes.
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
 
 /// One head as stored: sparse quantised weights.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,6 +120,9 @@ impl StoredModel {
             return Err("weights file checksum mismatch (corrupt or truncated)".into());
         }
         let features = FeatureConfig::from_byte(r.byte()?);
+        if features.char_n > super::features::MAX_CHAR_N {
+            return Err(format!("character n-grams of {} bytes; at most {} are supported", features.char_n, super::features::MAX_CHAR_N));
+        }
         let hash_bits = r.byte()?;
         if !(8..=30).contains(&hash_bits) {
             return Err(format!("hash bits {hash_bits} out of range"));
@@ -222,8 +225,10 @@ mod tests {
         let mut flipped = bytes.clone();
         flipped[30] ^= 1;
         assert!(StoredModel::decode(&flipped).unwrap_err().contains("checksum"));
-        let mut v2 = bytes;
-        v2[4] = 2;
-        assert!(StoredModel::decode(&v2).unwrap_err().contains("version"));
+        let mut v1 = bytes;
+        v1[4] = 1; // version 1 hashed character n-grams another way
+        assert!(StoredModel::decode(&v1).unwrap_err().contains("version"));
+        let long_grams = StoredModel { features: FeatureConfig { char_n: 9, ..FeatureConfig::DEFAULT }, ..sample() };
+        assert!(StoredModel::decode(&long_grams.encode()).unwrap_err().contains("n-grams of 9 bytes"));
     }
 }
