@@ -128,13 +128,54 @@ fn phrase_counts(lower: &str) -> (usize, usize, usize) {
     counts
 }
 
+/// What kind detection counts in the text itself. Counts add up over
+/// parts of a text cut just after a line break or between blocks (no
+/// counted phrase or word spans a line break), so parts read on separate
+/// threads give the whole text's counts ([`TextStats::add`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TextStats {
+    words: usize,
+    first_person: usize,
+    second_person: usize,
+    privacy_phrases: usize,
+    terms_phrases: usize,
+    reporting: usize,
+}
+
+impl TextStats {
+    /// The counts of `lower` (ASCII-lower-cased text).
+    pub fn of(lower: &str) -> TextStats {
+        let Words { words, first_person, second_person } = count_words(lower);
+        let (privacy_phrases, terms_phrases, reporting) = phrase_counts(lower);
+        TextStats { words, first_person, second_person, privacy_phrases, terms_phrases, reporting }
+    }
+
+    /// The counts of two parts together.
+    #[must_use]
+    pub fn add(self, o: TextStats) -> TextStats {
+        TextStats {
+            words: self.words + o.words,
+            first_person: self.first_person + o.first_person,
+            second_person: self.second_person + o.second_person,
+            privacy_phrases: self.privacy_phrases + o.privacy_phrases,
+            terms_phrases: self.terms_phrases + o.terms_phrases,
+            reporting: self.reporting + o.reporting,
+        }
+    }
+}
+
 /// Scores `lower` (the ASCII-lower-cased document text) given its findings.
 pub fn detect(lower: &str, findings: &[Finding]) -> KindScores {
+    detect_with(TextStats::of(lower), lower, findings)
+}
+
+/// [`detect`] with the text's counts already taken (`stats` of the whole
+/// of `lower`, whose first 600 bytes are still read for the title).
+pub fn detect_with(stats: TextStats, lower: &str, findings: &[Finding]) -> KindScores {
     let (privacy_cats, terms_cats) = distinct_categories(findings);
-    let Words { words, first_person, second_person } = count_words(lower);
+    let TextStats { words, first_person, second_person, privacy_phrases, terms_phrases, reporting } = stats;
     let words = words.max(1) as f32;
     let per_thousand = |n: usize| n as f32 * 1000.0 / words;
-    let (privacy_phrases, terms_phrases, reporting) = phrase_counts(lower);
     let (title_privacy, title_terms) = first_title(lower);
     let news = per_thousand(reporting).min(20.0);
     let voice = per_thousand(first_person).min(30.0);
@@ -167,7 +208,7 @@ pub fn detect(lower: &str, findings: &[Finding]) -> KindScores {
 struct Words {
     /// Runs of non-white-space (ASCII white space separates).
     words: usize,
-    /// Pronoun tokens (runs of alphanumeric characters) of 2–9 bytes.
+    /// Pronoun tokens (runs of alphanumeric characters) of 2–8 bytes.
     first_person: usize,
     second_person: usize,
 }
@@ -177,10 +218,14 @@ struct Words {
 fn count_words(lower: &str) -> Words {
     let bytes = lower.as_bytes();
     let mut counts = Words { words: 0, first_person: 0, second_person: 0 };
+    let table = pronouns();
     let mut pronoun = |w: &str| {
-        if (2..=9).contains(&w.len()) {
-            counts.first_person += usize::from(FIRST_PERSON.contains(&w));
-            counts.second_person += usize::from(SECOND_PERSON.contains(&w));
+        if let Some(key) = packed(w) {
+            if let Ok(k) = table.binary_search_by_key(&key, |&(p, _)| p) {
+                let (first, second) = table[k].1;
+                counts.first_person += usize::from(first);
+                counts.second_person += usize::from(second);
+            }
         }
     };
     let (mut in_word, mut token) = (false, None);
@@ -212,6 +257,37 @@ fn count_words(lower: &str) -> Words {
         pronoun(&lower[start..]);
     }
     counts
+}
+
+/// A token of 2–8 bytes as a number (its bytes, little-endian, zero
+/// padded): comparing two is one instruction. Every pronoun fits (a test
+/// checks it), so longer tokens need no lookup.
+fn packed(w: &str) -> Option<u64> {
+    let b = w.as_bytes();
+    if !(2..=8).contains(&b.len()) {
+        return None;
+    }
+    let mut key = [0u8; 8];
+    key[..b.len()].copy_from_slice(b);
+    Some(u64::from_le_bytes(key))
+}
+
+/// [`FIRST_PERSON`] and [`SECOND_PERSON`] as packed tokens, sorted, with
+/// (is first person, is second person): one binary search per token
+/// instead of comparing it with 23 strings.
+fn pronouns() -> &'static [(u64, (bool, bool))] {
+    static TABLE: OnceLock<Vec<(u64, (bool, bool))>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t: Vec<(u64, (bool, bool))> = Vec::new();
+        for w in FIRST_PERSON.iter().chain(SECOND_PERSON) {
+            let Some(key) = packed(w) else { continue };
+            if t.iter().all(|&(k, _)| k != key) {
+                t.push((key, (FIRST_PERSON.contains(w), SECOND_PERSON.contains(w))));
+            }
+        }
+        t.sort_unstable_by_key(|&(k, _)| k);
+        t
+    })
 }
 
 fn distinct_categories(findings: &[Finding]) -> (u32, u32) {
@@ -271,7 +347,7 @@ mod tests {
             assert_eq!(phrase_counts(t), (each(t, PRIVACY_WORDS), each(t, TERMS_WORDS), each(t, REPORTING)));
         }
         for w in FIRST_PERSON.iter().chain(SECOND_PERSON) {
-            assert!((2..=9).contains(&w.len()), "the pronoun filter would drop {w:?}");
+            assert!(packed(w).is_some(), "the pronoun filter would drop {w:?}");
         }
     }
 

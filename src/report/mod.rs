@@ -60,6 +60,27 @@ fn rule_hits(lower: &str, segments: &[crate::segment::Segment]) -> Vec<Hit> {
     hits_of_rules(classifier, classifier.classify(lower.as_bytes(), segments))
 }
 
+/// What the per-span stages produce for one span of a document (or the
+/// whole): its segments, the combined hits (segment indices into
+/// `segments`) and the kind counts of its text.
+#[derive(Debug, Default)]
+struct Part {
+    segments: Vec<crate::segment::Segment>,
+    hits: Vec<Hit>,
+    stats: kind::TextStats,
+}
+
+/// Segmentation → rules → model → kind counts over the byte range `span`
+/// of `doc` (ASCII-lower-cased text: `lower`), on the calling thread.
+fn analyse_span(doc: &Document, lower: &str, span: std::ops::Range<usize>, model: Option<&Model>) -> Part {
+    let mut segments = Vec::new();
+    crate::segment::segment_span(doc, span.clone(), &mut segments);
+    let classifier = Classifier::global();
+    let rules = hits_of_rules(classifier, classifier.classify_serial(lower.as_bytes(), &segments));
+    let hits = with_model(doc.text(), &segments, rules, model);
+    Part { stats: kind::TextStats::of(&lower[span]), segments, hits }
+}
+
 /// `rule_hits` over `segments`, combined with `model` when there is one.
 fn with_model(text: &str, segments: &[crate::segment::Segment], rule_hits: Vec<Hit>, model: Option<&Model>) -> Vec<Hit> {
     match model {
@@ -111,11 +132,10 @@ pub fn analyze_with(doc: &Document, model: Option<&Model>) -> Analysis {
 fn analyze_in_parts(doc: &Document, model: Option<&Model>, parts: usize) -> Analysis {
     let text = doc.text();
     let lower = text.to_ascii_lowercase();
-    let segments = segment(doc);
-    let hits = if parts <= 1 {
-        with_model(text, &segments, rule_hits(&lower, &segments), model)
+    let Part { segments, hits, stats } = if parts <= 1 {
+        analyse_span(doc, &lower, 0..text.len(), model)
     } else {
-        parallel::hits(text, &lower, &segments, model, parts)
+        parallel::analyse(doc, &lower, model, parts)
     };
 
     let offsets = hits.iter().flat_map(|h| {
@@ -160,7 +180,7 @@ fn analyze_in_parts(doc: &Document, model: Option<&Model>, parts: usize) -> Anal
             Risk::Bad => counts.bad += 1,
         }
     }
-    let kind_scores = kind::detect(&lower, &findings);
+    let kind_scores = kind::detect_with(stats, &lower, &findings);
     let (g, grade_basis) = grade::grade(&findings);
     Analysis {
         kind: kind_scores.kind,

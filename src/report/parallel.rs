@@ -1,28 +1,29 @@
 //! Native only: one large document analysed on several threads.
 //!
-//! Clauses are classified independently and the model reads one sentence
-//! at a time, so once the document is segmented, runs of consecutive
-//! segments cut between sentences can go through rules → model on one
-//! thread per run; the runs' hits are then concatenated with their
-//! segment indices shifted. The result is the same as on one thread (a test
-//! checks it); only what needs the whole document (kind, grade, UTF-16
-//! anchors) runs after the join. The wasm build has one thread and always
-//! takes the serial path.
+//! The document text is cut into spans at points where segmentation is
+//! unaffected by the cut ([`crate::segment::cut_after`]: between blocks, or
+//! after a line break that ends a sentence), so each span can go through
+//! segmentation → rules → model → kind counts on its own thread; clauses are
+//! classified independently and the model reads one sentence at a time,
+//! which never crosses a cut. The spans' segments are concatenated, their
+//! hits shifted to the concatenation's indices and their counts added. The
+//! result is the same as on one thread (a test checks it); only what needs
+//! the whole document (the UTF-16 anchors, kind and grade) runs after the
+//! join. The wasm build has one thread and always takes the serial path.
 
 use std::ops::Range;
 
-use super::{hits_of_rules, with_model, Hit};
+use super::{analyse_span, Part};
 use crate::blocks::Document;
-use crate::findings::classifier::Classifier;
 use crate::model::Model;
-use crate::segment::Segment;
+use crate::segment::cut_after;
 
-/// Documents shorter than this are analysed on one thread (≈ 4,000
-/// clauses: below it, starting threads and warming a second set of regex
-/// caches costs about what it saves).
+/// Documents shorter than this are analysed on one thread (below it,
+/// starting threads and warming a second set of regex caches costs about
+/// what it saves).
 pub const PARALLEL_MIN_BYTES: usize = 512 * 1024;
 
-/// How many runs to analyse `doc` in: 1 for short documents and in wasm,
+/// How many spans to analyse `doc` in: 1 for short documents and in wasm,
 /// else one per core (at most 8).
 pub fn parts_for(doc: &Document) -> usize {
     #[cfg(not(target_arch = "wasm32"))]
@@ -33,18 +34,16 @@ pub fn parts_for(doc: &Document) -> usize {
     1
 }
 
-/// Cuts `segments` into at most `parts` runs of consecutive segments of
-/// about the same number of clauses, never inside a sentence (the model
-/// reads whole sentences); never an empty run unless there are no segments.
-fn runs(segments: &[Segment], parts: usize) -> Vec<Range<usize>> {
-    let per = segments.len().div_ceil(parts.max(1)).max(1);
+/// Cuts the text of `doc` into at most `parts` consecutive spans of about
+/// the same size, each starting at a [`cut_after`] point; together they
+/// cover the text exactly, and none is empty unless the text is.
+fn spans(doc: &Document, parts: usize) -> Vec<Range<usize>> {
+    let len = doc.text().len();
+    let per = len.div_ceil(parts.max(1)).max(1);
     let mut out = Vec::new();
     let mut start = 0;
-    while start < segments.len() {
-        let mut end = (start + per).min(segments.len());
-        while end < segments.len() && segments[end].sentence == segments[end - 1].sentence {
-            end += 1;
-        }
+    while start < len {
+        let end = cut_after(doc, start + per).min(len);
         out.push(start..end);
         start = end;
     }
@@ -54,74 +53,91 @@ fn runs(segments: &[Segment], parts: usize) -> Vec<Range<usize>> {
     out
 }
 
-/// The combined hits of the document `text` (ASCII-lower-cased: `lower`)
-/// over its `segments` (segment indices into them), rules and model on one
-/// thread per run of segments. Segmentation, ≈ 6 % of the work, stays with
-/// the caller.
-pub fn hits(text: &str, lower: &str, segments: &[Segment], model: Option<&Model>, parts: usize) -> Vec<Hit> {
-    let classifier = Classifier::global();
-    let one_run = |run: &[Segment]| -> Vec<Hit> {
-        let rule_hits = hits_of_rules(classifier, classifier.classify_serial(lower.as_bytes(), run));
-        with_model(text, run, rule_hits, model)
-    };
-    let results: Vec<(usize, Vec<Hit>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = runs(segments, parts)
+/// [`analyse_span`] over the whole of `doc` (ASCII-lower-cased text:
+/// `lower`), one thread per span, joined in document order.
+pub fn analyse(doc: &Document, lower: &str, model: Option<&Model>, parts: usize) -> Part {
+    let done: Vec<Part> = std::thread::scope(|scope| {
+        let handles: Vec<_> = spans(doc, parts)
             .into_iter()
-            .map(|r| {
-                let run = &segments[r.clone()];
-                (r.start, scope.spawn(move || one_run(run)))
-            })
+            .map(|span| scope.spawn(move || analyse_span(doc, lower, span, model)))
             .collect();
         handles
             .into_iter()
-            .map(|(first, h)| match h.join() {
-                Ok(hits) => (first, hits),
+            .map(|h| match h.join() {
+                Ok(part) => part,
                 Err(panic) => std::panic::resume_unwind(panic),
             })
             .collect()
     });
-    results
-        .into_iter()
-        .flat_map(|(first, hits)| hits.into_iter().map(move |h| Hit { segment: h.segment + first, ..h }))
-        .collect()
+    let mut whole = Part::default();
+    for part in done {
+        let first = whole.segments.len();
+        whole.hits.extend(part.hits.into_iter().map(|h| super::Hit { segment: h.segment + first, ..h }));
+        whole.segments.extend(part.segments);
+        whole.stats = whole.stats.add(part.stats);
+    }
+    whole
 }
 
 #[cfg(test)]
 mod tests {
-    use super::runs;
+    use super::spans;
     use crate::blocks::Document;
     use crate::report::analyze_in_parts;
 
+    /// Spans cover the text exactly, start at cut points, and segmenting
+    /// them one by one gives the whole document's segments, on documents
+    /// of one block (plain text, hard-wrapped lines, list items) and of
+    /// many, and on the 48 real policies when `../shared` is there.
     #[test]
-    fn runs_cover_every_segment_once_and_keep_sentences_whole() {
-        let doc = Document::from_text("One. Two; three; four. Five. Six; seven. Eight. Nine; ten; eleven; twelve.");
-        let segments = crate::segment::segment(&doc);
-        assert_eq!(segments.len(), 12);
-        for parts in 1..=14 {
-            let r = runs(&segments, parts);
-            assert_eq!(r.first().map(|r| r.start), Some(0));
-            assert_eq!(r.last().map(|r| r.end), Some(12));
-            for w in r.windows(2) {
-                assert!(w[0].end == w[1].start && w[0].start < w[0].end, "{r:?}");
-                assert_ne!(segments[w[1].start].sentence, segments[w[1].start - 1].sentence, "{parts}: {r:?}");
+    fn spans_cover_the_text_and_segment_like_the_whole() {
+        let mut docs = vec![
+            Document::from_text("One. Two; three; four.\nFive. Six; seven.\n\nEight. Nine; ten;\neleven; twelve.\n- item\n- item two\n"),
+            Document::from_text("A line\nwrapped in lower case.\nU.S.\nlaw applies. e.g.\nNo. 1\n\n\n  \nTail"),
+            Document::from_blocks(["Héllo.", "", "wörld 😀; x.\nY", "z"]),
+            Document::from_text(""),
+        ];
+        let blocks = crate::input::to_blocks(include_str!("../../samples/lumio-policy.html"), crate::input::Format::Html);
+        docs.push(Document::from_text(&blocks.join("\n")));
+        docs.push(Document::from_blocks(blocks));
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/policies/latest");
+        match std::fs::read_dir(&corpus) {
+            Ok(dir) => docs.extend(dir.flatten().filter_map(|e| std::fs::read_to_string(e.path()).ok()).map(|t| Document::from_text(&t))),
+            Err(_) => eprintln!("skipping the real policies: {} is absent", corpus.display()),
+        }
+        for doc in &docs {
+            let whole = crate::segment::segment(doc);
+            for parts in [1, 2, 3, 7, 40] {
+                let spans = spans(doc, parts);
+                assert_eq!(spans.first().map(|r| r.start), Some(0));
+                assert_eq!(spans.last().map(|r| r.end), Some(doc.text().len()));
+                assert!(spans.windows(2).all(|w| w[0].end == w[1].start && w[0].start < w[0].end), "{spans:?}");
+                let mut cut = Vec::new();
+                for s in spans {
+                    crate::segment::segment_span(doc, s, &mut cut);
+                }
+                assert!(cut == whole, "{parts} parts of {:.60?}: {} segments, {} whole", doc.text(), cut.len(), whole.len());
             }
         }
-        assert_eq!(runs(&[], 2), vec![0..0]);
     }
 
-    /// Cut into 2, 3 or 7 runs, the analysis of a document is the same as
+    /// Cut into 2, 3 or 7 spans, the analysis of a document is the same as
     /// on one thread: same segments, findings, kind and grade.
     #[test]
     fn analysing_in_parts_changes_nothing() {
         let sample = include_str!("../../samples/lumio-policy.html");
         let blocks = crate::input::to_blocks(sample, crate::input::Format::Html);
-        let doc = Document::from_blocks([blocks.clone(), blocks.clone(), blocks].concat());
-        let one = analyze_in_parts(&doc, crate::model::Model::global(), 1);
-        assert!(one.findings.len() > 100, "{}", one.findings.len());
-        for parts in [2, 3, 7] {
-            let split = analyze_in_parts(&doc, crate::model::Model::global(), parts);
-            // Compared whole, reported briefly (a full Debug dump is 200 KB).
-            assert!(split == one, "{parts} parts: {} findings, {} on one thread", split.findings.len(), one.findings.len());
+        let many = Document::from_blocks([blocks.clone(), blocks.clone(), blocks.clone()].concat());
+        // One block of lines: the spans are cut inside it.
+        let single = Document::from_text(&[blocks.join("\n"), blocks.join("\n")].join("\n"));
+        for doc in [many, single] {
+            let one = analyze_in_parts(&doc, crate::model::Model::global(), 1);
+            assert!(one.findings.len() > 100, "{}", one.findings.len());
+            for parts in [2, 3, 7] {
+                let split = analyze_in_parts(&doc, crate::model::Model::global(), parts);
+                // Compared whole, reported briefly (a full Debug dump is 200 KB).
+                assert!(split == one, "{parts} parts: {} findings, {} on one thread", split.findings.len(), one.findings.len());
+            }
         }
     }
 }

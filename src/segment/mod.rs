@@ -39,10 +39,32 @@ pub struct Segment {
 /// Splits every block of `doc` into clause segments, in document order.
 pub fn segment(doc: &Document) -> Vec<Segment> {
     let mut out = Vec::new();
-    for (index, range) in doc.blocks().iter().enumerate() {
-        let block = &doc.text()[range.clone()];
+    segment_span(doc, 0..doc.text().len(), &mut out);
+    out
+}
+
+/// Appends the clause segments of the part `span` (byte offsets into the
+/// document text) of `doc`, in document order.
+///
+/// When `span` is cut at [`cut_after`] points, the segments of consecutive
+/// spans, concatenated, are exactly [`segment`]'s (a test checks it): a cut
+/// falls between blocks or after a line break that ends a sentence, and
+/// nothing the splitter looks at around such a break differs between the
+/// whole block and its two parts (the next line's first letter, the start
+/// of the line before).
+pub fn segment_span(doc: &Document, span: Range<usize>, out: &mut Vec<Segment>) {
+    let first = doc.block_of(span.start);
+    for (index, range) in doc.blocks().iter().enumerate().skip(first) {
+        if range.start >= span.end {
+            break;
+        }
+        let part = range.start.max(span.start)..range.end.min(span.end);
+        if part.start >= part.end {
+            continue;
+        }
+        let block = &doc.text()[part.clone()];
         for sentence in sentences(block) {
-            let s = range.start + sentence.start..range.start + sentence.end;
+            let s = part.start + sentence.start..part.start + sentence.end;
             for clause in clauses(&block[sentence.clone()]) {
                 let start = s.start + clause.start;
                 let end = s.start + clause.end;
@@ -56,7 +78,34 @@ pub fn segment(doc: &Document) -> Vec<Segment> {
             }
         }
     }
-    out
+}
+
+/// The first position at or after byte `at` where the document may be cut
+/// for [`segment_span`]: a block boundary, a point between blocks, or just
+/// after a line break that ends a sentence; the text length when there is
+/// none.
+pub fn cut_after(doc: &Document, at: usize) -> usize {
+    let text = doc.text();
+    let mut i = at.min(text.len());
+    loop {
+        let b = doc.block_of(i);
+        let Some(block) = doc.blocks().get(b) else { return text.len() };
+        if i <= block.start || i >= block.end {
+            return i; // at a block start or between blocks
+        }
+        let inner = &text[block.clone()];
+        let from = i - block.start;
+        let next = inner.as_bytes()[from.saturating_sub(1)..]
+            .iter()
+            .enumerate()
+            .filter(|&(_, &c)| c == b'\n')
+            .map(|(k, _)| from.saturating_sub(1) + k)
+            .find(|&n| n + 1 >= from && newline_ends_sentence(inner, n));
+        match next {
+            Some(n) => return block.start + n + 1,
+            None => i = block.end, // try the end of the block
+        }
+    }
 }
 
 /// Byte ranges of the sentences of one block, trimmed, in order.
