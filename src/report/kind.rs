@@ -131,7 +131,7 @@ fn phrase_counts(lower: &str) -> (usize, usize, usize) {
 /// What kind detection counts in the text itself. Counts add up over
 /// parts of a text cut just after a line break or between blocks (no
 /// counted phrase or word spans a line break), so parts read on separate
-/// threads give the whole text's counts ([`TextStats::add`]).
+/// threads give the whole text's counts (`+`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TextStats {
     words: usize,
@@ -149,10 +149,13 @@ impl TextStats {
         let (privacy_phrases, terms_phrases, reporting) = phrase_counts(lower);
         TextStats { words, first_person, second_person, privacy_phrases, terms_phrases, reporting }
     }
+}
 
-    /// The counts of two parts together.
-    #[must_use]
-    pub fn add(self, o: TextStats) -> TextStats {
+/// The counts of two parts together.
+impl std::ops::Add for TextStats {
+    type Output = TextStats;
+
+    fn add(self, o: TextStats) -> TextStats {
         TextStats {
             words: self.words + o.words,
             first_person: self.first_person + o.first_person,
@@ -203,7 +206,6 @@ pub fn detect_with(stats: TextStats, lower: &str, findings: &[Finding]) -> KindS
     KindScores { kind, privacy, terms }
 }
 
-/// How many distinct privacy and terms categories the findings cover.
 /// What [`count_words`] counts.
 struct Words {
     /// Runs of non-white-space (ASCII white space separates).
@@ -213,48 +215,82 @@ struct Words {
     second_person: usize,
 }
 
+/// ASCII bytes by what [`count_words`] does with them.
+const SPACE: u8 = 0;
+const ALNUM: u8 = 1;
+const OTHER: u8 = 2;
+static ASCII_CLASS: [u8; 128] = {
+    let mut t = [OTHER; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_whitespace() {
+            SPACE
+        } else if c.is_ascii_alphanumeric() {
+            ALNUM
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    t
+};
+
 /// One pass over the text for both kinds of word: a 2.5 MB text is read
-/// once, byte by byte, decoding only non-ASCII characters.
+/// once, a token at a time; only non-ASCII characters are decoded. Inside
+/// a token every byte is non-space, so the word count only changes where a
+/// token or a run of other bytes begins.
 fn count_words(lower: &str) -> Words {
     let bytes = lower.as_bytes();
     let mut counts = Words { words: 0, first_person: 0, second_person: 0 };
     let table = pronouns();
-    let mut pronoun = |w: &str| {
-        if let Some(key) = packed(w) {
-            if let Ok(k) = table.binary_search_by_key(&key, |&(p, _)| p) {
-                let (first, second) = table[k].1;
-                counts.first_person += usize::from(first);
-                counts.second_person += usize::from(second);
-            }
-        }
+    // The character at `i` (not ASCII) and whether it is alphanumeric.
+    // The length of the character at `i` (not ASCII) and its class
+    // (never SPACE: only ASCII white space separates words).
+    let wide = |i: usize| {
+        let c = lower[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+        (c.len_utf8(), if c.is_alphanumeric() { ALNUM } else { OTHER })
     };
-    let (mut in_word, mut token) = (false, None);
+    let mut after_space = true;
     let mut i = 0;
     while i < bytes.len() {
+        // Between tokens: white space and punctuation.
         let b = bytes[i];
-        let (len, alnum) = if b < 0x80 {
-            (1, b.is_ascii_alphanumeric())
-        } else {
-            let c = lower[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
-            (c.len_utf8(), c.is_alphanumeric())
-        };
-        let space = b.is_ascii_whitespace();
-        if !space && !in_word {
-            counts.words += 1;
+        let (len, class) = if b < 0x80 { (1, ASCII_CLASS[usize::from(b)]) } else { wide(i) };
+        if class == SPACE {
+            after_space = true;
+            i += 1;
+            continue;
         }
-        in_word = !space;
-        match (alnum, token) {
-            (true, None) => token = Some(i),
-            (false, Some(start)) => {
-                pronoun(&lower[start..i]);
-                token = None;
+        if class == OTHER {
+            counts.words += usize::from(after_space);
+            after_space = false;
+            i += len;
+            continue;
+        }
+        counts.words += usize::from(after_space);
+        after_space = false;
+        // A token: a run of alphanumeric characters.
+        let start = i;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                if ASCII_CLASS[usize::from(b)] != ALNUM {
+                    break;
+                }
+                i += 1;
+            } else {
+                let (len, class) = wide(i);
+                if class != ALNUM {
+                    break;
+                }
+                i += len;
             }
-            _ => {}
         }
-        i += len;
-    }
-    if let Some(start) = token {
-        pronoun(&lower[start..]);
+        if let Some((first, second)) = packed(&bytes[start..i]).and_then(|key| table.get(key)) {
+            counts.first_person += usize::from(first);
+            counts.second_person += usize::from(second);
+        }
     }
     counts
 }
@@ -262,8 +298,7 @@ fn count_words(lower: &str) -> Words {
 /// A token of 2–8 bytes as a number (its bytes, little-endian, zero
 /// padded): comparing two is one instruction. Every pronoun fits (a test
 /// checks it), so longer tokens need no lookup.
-fn packed(w: &str) -> Option<u64> {
-    let b = w.as_bytes();
+fn packed(b: &[u8]) -> Option<u64> {
     if !(2..=8).contains(&b.len()) {
         return None;
     }
@@ -272,24 +307,60 @@ fn packed(w: &str) -> Option<u64> {
     Some(u64::from_le_bytes(key))
 }
 
-/// [`FIRST_PERSON`] and [`SECOND_PERSON`] as packed tokens, sorted, with
-/// (is first person, is second person): one binary search per token
-/// instead of comparing it with 23 strings.
-fn pronouns() -> &'static [(u64, (bool, bool))] {
-    static TABLE: OnceLock<Vec<(u64, (bool, bool))>> = OnceLock::new();
+/// [`FIRST_PERSON`] and [`SECOND_PERSON`] as packed tokens in a perfect
+/// hash table: a token is looked up with one multiplication and one
+/// comparison (most tokens of a policy are 2–8 bytes, so this runs for
+/// nearly every word).
+struct Pronouns {
+    /// Odd multiplier that sends every pronoun to its own slot.
+    mul: u64,
+    /// (packed pronoun or 0, is first person, is second person).
+    slots: [(u64, bool, bool); PRONOUN_SLOTS],
+}
+
+const PRONOUN_SLOTS: usize = 64;
+
+impl Pronouns {
+    fn slot(mul: u64, key: u64) -> usize {
+        (key.wrapping_mul(mul) >> 58) as usize
+    }
+
+    /// (is first person, is second person) of the packed token `key`.
+    #[inline]
+    fn get(&self, key: u64) -> Option<(bool, bool)> {
+        let (k, first, second) = self.slots[Self::slot(self.mul, key)];
+        (k == key).then_some((first, second))
+    }
+}
+
+fn pronouns() -> &'static Pronouns {
+    static TABLE: OnceLock<Pronouns> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut t: Vec<(u64, (bool, bool))> = Vec::new();
-        for w in FIRST_PERSON.iter().chain(SECOND_PERSON) {
-            let Some(key) = packed(w) else { continue };
-            if t.iter().all(|&(k, _)| k != key) {
-                t.push((key, (FIRST_PERSON.contains(w), SECOND_PERSON.contains(w))));
+        let words: Vec<(u64, bool, bool)> = FIRST_PERSON
+            .iter()
+            .chain(SECOND_PERSON)
+            .filter_map(|w| Some((packed(w.as_bytes())?, FIRST_PERSON.contains(w), SECOND_PERSON.contains(w))))
+            .collect();
+        // Deterministic search for a collision-free multiplier: with 23
+        // words in 64 slots a random odd one works about once in 100 tries.
+        let mut mul = 0x9E37_79B9_7F4A_7C15u64;
+        loop {
+            let mut slots = [(0u64, false, false); PRONOUN_SLOTS];
+            let fits = words.iter().all(|&(k, f, s)| {
+                let slot = &mut slots[Pronouns::slot(mul, k)];
+                let free = slot.0 == 0 || slot.0 == k;
+                *slot = (k, f, s);
+                free
+            });
+            if fits {
+                return Pronouns { mul, slots };
             }
+            mul = mul.wrapping_mul(0x5851_F42D_4C95_7F2D).wrapping_add(0x1405_7B7E_F767_814F) | 1;
         }
-        t.sort_unstable_by_key(|&(k, _)| k);
-        t
     })
 }
 
+/// How many distinct privacy and terms categories the findings cover.
 fn distinct_categories(findings: &[Finding]) -> (u32, u32) {
     let mut seen = 0u64;
     let (mut privacy, mut terms) = (0, 0);
@@ -347,7 +418,7 @@ mod tests {
             assert_eq!(phrase_counts(t), (each(t, PRIVACY_WORDS), each(t, TERMS_WORDS), each(t, REPORTING)));
         }
         for w in FIRST_PERSON.iter().chain(SECOND_PERSON) {
-            assert!(packed(w).is_some(), "the pronoun filter would drop {w:?}");
+            assert!(packed(w.as_bytes()).is_some_and(|k| pronouns().get(k).is_some()), "the pronoun table would miss {w:?}");
         }
     }
 

@@ -74,7 +74,7 @@ pub fn analyse(doc: &Document, lower: &str, model: Option<&Model>, parts: usize)
         let first = whole.segments.len();
         whole.hits.extend(part.hits.into_iter().map(|h| super::Hit { segment: h.segment + first, ..h }));
         whole.segments.extend(part.segments);
-        whole.stats = whole.stats.add(part.stats);
+        whole.stats = whole.stats + part.stats;
     }
     whole
 }
