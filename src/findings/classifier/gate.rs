@@ -20,8 +20,8 @@ use crate::taxonomy::Category;
 enum Needle {
     /// A trigger of the category with this index.
     Trigger(u8),
-    /// A rule literal: the disjunctions it satisfies are
-    /// `members[start..end]`.
+    /// A rule literal: the disjunctions it satisfies are the bits of
+    /// `members[start..end]` (word index, bits of that word).
     Literal { start: u32, end: u32 },
 }
 
@@ -82,10 +82,21 @@ impl GateBuilder {
         }
         let mut by_id: Vec<(u32, Vec<u8>)> = self.literals.into_iter().map(|(l, id)| (id, l)).collect();
         by_id.sort_unstable();
-        let mut members = Vec::new();
+        let mut members: Vec<(u32, u64)> = Vec::new();
         for (id, literal) in by_id {
             let start = members.len() as u32;
-            members.extend(&self.literal_members[id as usize]);
+            // A common literal ("you", "data") belongs to hundreds of
+            // disjunctions: grouped by bit-set word, setting them is one OR
+            // per word instead of one per disjunction.
+            let mut ds = self.literal_members[id as usize].clone();
+            ds.sort_unstable();
+            for d in ds {
+                let mine = members.len() as u32 > start;
+                match members.last_mut() {
+                    Some((w, bits)) if mine && *w == d / 64 => *bits |= 1 << (d % 64),
+                    _ => members.push((d / 64, 1 << (d % 64))),
+                }
+            }
             patterns.push(literal);
             needle.push(Needle::Literal { start, end: members.len() as u32 });
         }
@@ -108,7 +119,7 @@ impl GateBuilder {
 pub struct Gate {
     ac: AhoCorasick,
     needle: Vec<Needle>,
-    members: Vec<u32>,
+    members: Vec<(u32, u64)>,
     /// `u64` words in a disjunction bit set.
     words: usize,
 }
@@ -134,8 +145,8 @@ impl Gate {
                 // A common literal ("you") can belong to hundreds of
                 // disjunctions: set them on its first occurrence only.
                 Needle::Literal { start, end } if seen.first(p) => {
-                    for &d in &self.members[start as usize..end as usize] {
-                        bits[d as usize / 64] |= 1 << (d % 64);
+                    for &(w, set) in &self.members[start as usize..end as usize] {
+                        bits[w as usize] |= set;
                     }
                 }
                 Needle::Literal { .. } => {}
