@@ -25,6 +25,7 @@ use regex_automata::{Anchored, Input};
 
 use super::gate::{self, GateBuilder};
 use super::literals;
+use super::starts::{StartFilter, WordIndex};
 use crate::taxonomy::Pattern;
 
 /// Compiles a rule regex as `regex::bytes` would: patterns run in ASCII mode
@@ -130,49 +131,6 @@ impl Regexes {
     }
 }
 
-/// Which words a head can start at, judged by their first two bytes: a
-/// 1024-bit set of hashed byte pairs, built from the literals every match
-/// of the head starts with ([`literals::prefixes_in`]). A hash collision
-/// only costs a search that fails.
-pub struct StartFilter([u64; 16]);
-
-impl StartFilter {
-    /// The filter for a head whose matches all start with one of
-    /// `prefixes`; `None` when one of them does not start with a word byte
-    /// (then the match need not start a word).
-    fn new(prefixes: &[Vec<u8>]) -> Option<Box<StartFilter>> {
-        let mut f = Box::new(StartFilter([0; 16]));
-        for p in prefixes {
-            match *p.as_slice() {
-                [first, second, ..] if is_word_byte(first) => f.set(pair_hash(first, second)),
-                // A one-byte literal: any second byte, or none (end of text).
-                [first] if is_word_byte(first) => (0..=255).for_each(|b| f.set(pair_hash(first, b))),
-                _ => return None,
-            }
-        }
-        Some(f)
-    }
-
-    fn set(&mut self, h: u16) {
-        self.0[h as usize / 64] |= 1 << (h % 64);
-    }
-
-    fn has(&self, h: u16) -> bool {
-        self.0[h as usize / 64] & (1 << (h % 64)) != 0
-    }
-}
-
-/// `\w` in ASCII mode.
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
-
-/// Ten bits from a word's first two bytes (`second` = 0 at the end of the
-/// text).
-fn pair_hash(first: u8, second: u8) -> u16 {
-    (u32::from(u16::from_le_bytes([first, second])).wrapping_mul(0x9E37_79B1) >> 22) as u16
-}
-
 /// One thread's working memory: regex state caches (kept between calls),
 /// the gate's bits for the current clause, its word starts and the head
 /// matches found in it. Entries are valid only when their stamp equals the
@@ -186,9 +144,9 @@ pub struct Scratch {
     ends: Vec<Vec<usize>>,
     stamp: Vec<u32>,
     epoch: u32,
-    /// Where words start in the clause, with the hash of their first two
-    /// bytes; computed for the clause stamped `words_stamp`.
-    words: Vec<(u32, u16)>,
+    /// Where words start in the clause; built for the clause stamped
+    /// `words_stamp`.
+    words: WordIndex,
     words_stamp: u32,
     /// Word starts a head can start at, in the current head search.
     candidates: Vec<u32>,
@@ -206,7 +164,7 @@ impl Scratch {
             ends: vec![Vec::new(); n],
             stamp: vec![0; n],
             epoch: 0,
-            words: Vec::new(),
+            words: WordIndex::default(),
             words_stamp: u32::MAX,
             candidates: Vec::new(),
         }
@@ -228,11 +186,10 @@ impl Scratch {
             match &regexes.starts[i] {
                 Some(filter) => {
                     if self.words_stamp != self.epoch {
-                        word_starts(hay, &mut self.words);
+                        self.words.build(hay);
                         self.words_stamp = self.epoch;
                     }
-                    self.candidates.clear();
-                    self.candidates.extend(self.words.iter().filter(|w| filter.has(w.1)).map(|w| w.0));
+                    self.words.candidates(filter, &mut self.candidates);
                     regexes.ends_at(id, &mut self.caches, hay, &self.candidates, &mut self.ends[i]);
                 }
                 None => regexes.ends(id, &mut self.caches, hay, &mut self.ends[i]),
@@ -240,20 +197,6 @@ impl Scratch {
             self.stamp[i] = self.epoch;
         }
         &self.ends[i]
-    }
-}
-
-/// Where words start in `hay` (byte offsets), with [`pair_hash`] of their
-/// first two bytes.
-fn word_starts(hay: &[u8], out: &mut Vec<(u32, u16)>) {
-    out.clear();
-    let mut prev_word = false;
-    for (i, &b) in hay.iter().enumerate() {
-        let word = is_word_byte(b);
-        if word && !prev_word {
-            out.push((i as u32, pair_hash(b, hay.get(i + 1).copied().unwrap_or(0))));
-        }
-        prev_word = word;
     }
 }
 
