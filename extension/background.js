@@ -213,6 +213,14 @@ async function send(tabId, message, key) {
 }
 
 /**
+ * The phase timings (ms) of the last annotation that succeeded, and its tab:
+ * the summary's `timings`, which the benchmark reads after a real click
+ * (whose summary goes to the button only). In memory: lost with the worker.
+ * @type {{ tabId: number, timings: any } | null}
+ */
+let lastTimings = null;
+
+/**
  * Annotates the tab exactly as the toolbar button does: injects the page
  * side, sends `cm:annotate` with the settings, and resolves once the
  * highlights are painted with the page's summary (see protocol.js). On an
@@ -244,6 +252,7 @@ async function annotateTab(tabId, options, gesture) {
     const summary = await send(tabId, message, 'summary');
     const bad = Protocol.checkSummary(summary);
     if (bad) throw new Error(bad);
+    lastTimings = { tabId, timings: summary.timings ?? null };
     await showSummary(tabId, summary);
     return summary;
   } catch (e) {
@@ -420,8 +429,14 @@ async function handleMessage(msg, sender) {
           return false;
         }) : null;
         const blocks = req.parts === undefined ? req.blocks : takeUpload(req.parts, req.blocks, sender);
-        const analysis = await withCore(() => core.analyze(blocks));
-        return styled ? { analysis, styled: await styled } : { analysis };
+        let wasmMs = 0;
+        const analysis = await withCore(() => {
+          const t0 = performance.now();
+          const a = core.analyze(blocks);
+          wasmMs = Math.round((performance.now() - t0) * 10) / 10;
+          return a;
+        });
+        return styled ? { analysis, wasmMs, styled: await styled } : { analysis, wasmMs };
       }
       case Protocol.Type.ANALYZE_PART:
         return addUploadPart(req.id, req.blocks, sender);
@@ -544,4 +559,6 @@ ext.permissions.onRemoved.addListener(() => syncAutoAnnotate());
   setSettings,
   /** Resolves once the auto-annotate registration matches the settings and permission. */
   syncAutoAnnotate,
+  /** `{tabId, timings}` of the last annotation that succeeded (summary.timings, ms), or null. */
+  lastTimings: () => lastTimings,
 });

@@ -16,7 +16,8 @@
  *
  * To the background (`runtime.sendMessage`):
  *
- *   {type: "analyze", blocks: string[], css?: true, parts?: id} → {analysis: Analysis, styled?: boolean} | {error}
+ *   {type: "analyze", blocks: string[], css?: true, parts?: id} → {analysis: Analysis, wasmMs: number, styled?: boolean} | {error}
+ *        `wasmMs`: the time of the wasm call alone (ms, 0.1), for timings
  *        with `css` (a page's first annotation), the background also inserts
  *        CONTENT_CSS into the sender's tab, frame 0, just before analysing,
  *        so the restyle it causes overlaps the analysis; `styled` says
@@ -594,13 +595,15 @@
 
   /**
    * The analysis of `blocks`, with CONTENT_CSS inserted into this tab's top
-   * frame on the way (`styled`: whether that worked).
+   * frame on the way (`styled`: whether that worked) and the wasm's own time
+   * (`wasmMs`).
    * @param {string[]} blocks
    * @param {() => Promise<void>} [pause] awaited between the parts of a huge page (yield to the page)
-   * @returns {Promise<{ analysis: any, styled: boolean }>}
+   * @param {boolean} [css] also insert CONTENT_CSS (default true)
+   * @returns {Promise<{ analysis: any, styled: boolean, wasmMs: number }>}
    */
-  async function requestStyledAnalysis(blocks, pause) {
-    return sendAnalysis(blocks, true, pause);
+  async function requestStyledAnalysis(blocks, pause, css = true) {
+    return sendAnalysis(blocks, css, pause);
   }
 
   /** A fresh upload id. */
@@ -613,7 +616,7 @@
    * UPLOAD_PART_UTF16 code units in all, in parts of about that size, each
    * serialised in its own task, then the "analyze" that ends them.
    * @param {string[]} blocks @param {boolean} css @param {() => Promise<void>} [pause]
-   * @returns {Promise<{ analysis: any, styled: boolean }>}
+   * @returns {Promise<{ analysis: any, styled: boolean, wasmMs: number }>}
    */
   async function sendAnalysis(blocks, css, pause) {
     const send = (/** @type {object} */ m) => api().runtime.sendMessage(m);
@@ -640,7 +643,8 @@
     const last = blocks.slice(from);
     const request = { ...analyzeRequest(last, css), ...(parts ? { parts } : {}) };
     const response = await send(request);
-    return { analysis: unwrap(response, 'analysis'), styled: response?.styled === true };
+    const wasmMs = typeof response?.wasmMs === 'number' ? response.wasmMs : 0;
+    return { analysis: unwrap(response, 'analysis'), styled: response?.styled === true, wasmMs };
   }
 
   /** Resolves to the taxonomy, from the background. */

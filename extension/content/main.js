@@ -106,17 +106,18 @@
    * whole page, and this way that restyle runs while the background
    * analyses, not on the way to the painted frame.
    * @param {string[]} texts @param {boolean} css
+   * @returns {Promise<{ analysis: any, wasmMs: number }>}
    */
   async function analyze(texts, css) {
-    if (!css || NS.cssInserted) return P.requestAnalysis(texts, textmap.yieldToPage);
+    if (!css || NS.cssInserted) return P.requestStyledAnalysis(texts, textmap.yieldToPage, false);
     NS.cssInserted = true;
-    const { analysis, styled } = await P.requestStyledAnalysis(texts, textmap.yieldToPage);
-    if (!styled) NS.cssInserted = false; // the background said why; the next annotation tries again
-    return analysis;
+    const reply = await P.requestStyledAnalysis(texts, textmap.yieldToPage);
+    if (!reply.styled) NS.cssInserted = false; // the background said why; the next annotation tries again
+    return reply;
   }
 
   /**
-   * @typedef {{ map: any, analysis: any, collectMs: number, analyzeMs: number }} Reading
+   * @typedef {{ map: any, analysis: any, collectMs: number, analyzeMs: number, wasmMs: number }} Reading
    */
 
   /**
@@ -139,8 +140,8 @@
     const t0 = performance.now();
     const map = await textmap.collect();
     const t1 = performance.now();
-    const analysis = await analyze(map.texts, true);
-    return { map, analysis, collectMs: t1 - t0, analyzeMs: performance.now() - t1 };
+    const { analysis, wasmMs } = await analyze(map.texts, true);
+    return { map, analysis, collectMs: t1 - t0, analyzeMs: performance.now() - t1, wasmMs };
   }
 
   /**
@@ -225,15 +226,17 @@
       const seen = watcher.mutations();
       let collectMs;
       let analyzeMs;
+      let wasmMs = 0;
       if (early && early.seen === seen) {
-        ({ map, analysis, collectMs, analyzeMs } = await early.work);
+        ({ map, analysis, collectMs, analyzeMs, wasmMs } = await early.work);
       } else {
         const t1 = performance.now();
         map = await textmap.collect();
         collectMs = performance.now() - t1;
         reuse = sameTexts(map.texts, state.texts);
         const t2 = performance.now();
-        analysis = reuse ? state.analysis : await analyze(map.texts, !how.auto);
+        if (reuse) analysis = state.analysis;
+        else ({ analysis, wasmMs } = await analyze(map.texts, !how.auto));
         analyzeMs = performance.now() - t2;
       }
       const cats = await catsP;
@@ -265,7 +268,7 @@
       watch(); // shadow roots and iframes found by this collection
       const { paintMs, uiMs } = summary.timings;
       summary.timings = {
-        collectMs: round(collectMs), analyzeMs: round(analyzeMs), anchorMs: round(t4 - t3), paintMs, uiMs,
+        collectMs: round(collectMs), analyzeMs: round(analyzeMs), wasmMs, anchorMs: round(t4 - t3), paintMs, uiMs,
         toPaintedMs: round(t4 - t0 + paintMs), changesMs: round(t6 - t5), totalMs: round(t6 - t0),
         busyCollectMs: round(map.stats.busyMs), maxSliceMs: round(map.stats.maxSliceMs), analysisReused: reuse,
       };
