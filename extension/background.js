@@ -537,8 +537,12 @@ ext.permissions.onRemoved.addListener(() => syncAutoAnnotate());
 
 /** Direct access for tests and the extension's own pages. */
 /** @type {any} */ (globalThis).clausemark = Object.freeze({
-  /** @param {unknown} blocks text blocks in DOM order; rejects with an Error on bad input */
-  analyze: (blocks) => withCore(() => core.analyze(/** @type {string[]} */ (blocks))),
+  /**
+   * The analysis of `blocks`, hydrated (findings with `text` and `summary`),
+   * as a page gets it; rejects with an Error on bad input.
+   * @param {unknown} blocks text blocks in DOM order
+   */
+  analyze: (blocks) => withCore(() => Protocol.hydrate(core.analyze(/** @type {string[]} */ (blocks)), /** @type {string[]} */ (blocks))),
   taxonomy: () => withCore(() => core.taxonomy()),
   version: () => withCore(() => core.version()),
   /** @param {unknown} oldBlocks @param {unknown} newBlocks */

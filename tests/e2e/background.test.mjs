@@ -125,11 +125,19 @@ test('protocol messages from an extension page: analyze, taxonomy, errors', asyn
       } catch (e) {
         thrown = e.message;
       }
-      return { analysis, taxonomyLength: taxonomy.length, rawKeys: Object.keys(raw), badType, badBlocks, badBlock, thrown };
+      const rawFinding = raw.analysis.findings[0];
+      return {
+        analysis, taxonomyLength: taxonomy.length, rawKeys: Object.keys(raw), rawFindingKeys: Object.keys(rawFinding),
+        rawSummary: raw.analysis.summaries[rawFinding.summaryId], badType, badBlocks, badBlock, thrown,
+      };
     }, BLOCKS);
     checkAnalysis(assert, r.analysis);
     assert.ok(r.taxonomyLength > 0);
     assert.deepEqual(r.rawKeys.sort(), ['analysis', 'wasmMs']);
+    // The reply says where and what, not the text the page sent (src/wasm/analysis.rs);
+    // requestAnalysis hydrated it (checkAnalysis above compares the text with the block).
+    assert.deepEqual(r.rawFindingKeys.sort(), ['block', 'blockEndUtf16', 'blockStartUtf16', 'category', 'confidence', 'risk', 'summaryId']);
+    assert.ok(r.rawSummary?.length > 0 && r.analysis.findings[0].summary === r.rawSummary, 'summaryId points at the headline');
     assert.match(r.badType.error, /unknown message type "delete-everything"/);
     assert.match(r.badBlocks.error, /array of strings, got "text"/);
     assert.match(r.badBlock.error, /block 1: invalid type/);
