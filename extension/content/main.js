@@ -135,12 +135,26 @@
    */
   let started = null;
 
-  /** Reads the page and has it analysed (with the CSS: see `analyze`). @returns {Promise<Reading>} */
+  /**
+   * Reads the page and has it analysed (with the CSS: see `analyze`). While
+   * the background analyses, the page has nothing to do: the (still empty)
+   * UI host goes in then (a click always shows UI), so that building it and
+   * its style and layout happen in that idle time rather than on the way to
+   * the highlights' frame (`paint` mounts it otherwise; ≈ 2 ms of script
+   * plus the host's share of that frame). Taken out again if the analysis
+   * fails before anything was shown.
+   * @returns {Promise<Reading>}
+   */
   async function read() {
     const t0 = performance.now();
     const map = await textmap.collect();
     const t1 = performance.now();
-    const { analysis, wasmMs } = await analyze(map.texts, true);
+    const reply = analyze(map.texts, true);
+    ui.mount();
+    reply.catch(() => {
+      if (!state.summary) ui.unmount();
+    });
+    const { analysis, wasmMs } = await reply;
     return { map, analysis, collectMs: t1 - t0, analyzeMs: performance.now() - t1, wasmMs };
   }
 
@@ -327,8 +341,9 @@
     if (shown.length > highlights.WINDOW_ABOVE) await afterFrame();
     highlights.paint(shown.map((s) => ({ risk: s.finding.risk, ranges: s.ranges })),
       (/** @type {{ ranges: AbstractRange[] }} */ item) => boxOf(/** @type {Range[]} */ (item.ranges))?.top ?? Infinity);
-    // The (still empty) host goes in with the highlights: its style and layout
-    // are that frame's work, so the markers' measuring below finds the layout
+    // The (still empty) host goes in with the highlights at the latest (a click
+    // put it in while the analysis ran: see `read`): its style and layout are
+    // then a frame's work, so the markers' measuring below finds the layout
     // clean instead of forcing it (≈ 30 ms on a 50,000-element page).
     ui.mount();
     ui.setTheme(settings.theme);
