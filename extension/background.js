@@ -548,6 +548,8 @@ ext.permissions.onRemoved.addListener(() => syncAutoAnnotate());
    */
   analyze: (blocks) => withCore(() => Protocol.hydrate(core.analyze(/** @type {string[]} */ (blocks)), /** @type {string[]} */ (blocks))),
   taxonomy: () => withCore(() => core.taxonomy()),
+  /** Where the last analysis spent its time (AnalyzeTimings, ms): for the benchmarks. */
+  lastAnalyzeTimings: () => withCore(() => core.lastAnalyzeTimings()),
   version: () => withCore(() => core.version()),
   /** @param {unknown} oldBlocks @param {unknown} newBlocks */
   diff: (oldBlocks, newBlocks) => diff(/** @type {string[]} */ (oldBlocks), /** @type {string[]} */ (newBlocks)),

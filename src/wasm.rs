@@ -81,6 +81,11 @@ extern "C" {
     /// `Array.isArray`, declared here so the crate needs no `js-sys`.
     #[wasm_bindgen(js_namespace = Array, js_name = isArray)]
     fn is_array(value: &JsValue) -> bool;
+
+    /// `performance.now()`, ms (a window's or a worker's clock), for
+    /// [`last_analyze_timings`].
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
 }
 
 /// Runs when the module is instantiated: route panic messages to the console.
@@ -106,10 +111,25 @@ pub fn version() -> String {
 pub fn analyze(
     #[wasm_bindgen(unchecked_param_type = "string[]")] blocks: JsValue,
 ) -> Result<JsValue, JsError> {
+    let t0 = performance_now();
     let blocks =
         parse_blocks(&blocks).map_err(|e| JsError::new(&format!("analyze(blocks): {e}")))?;
+    let t1 = performance_now();
     let analysis = crate::analyze_blocks(&blocks.0);
-    to_js(&analysis::AnalysisJs::from(&analysis))
+    let t2 = performance_now();
+    let out = to_js(&analysis::AnalysisJs::from(&analysis));
+    analysis::record_timings(t1 - t0, t2 - t1, performance_now() - t2);
+    out
+}
+
+/// How the last successful `analyze` call spent its time, in ms:
+/// `inputMs` copying the blocks in from JS, `coreMs` the analysis itself,
+/// `outputMs` building the reply as JS objects; all 0 before the first call.
+/// For benchmarks (scripts/bench-wasm.mjs): the core's share of what the
+/// extension pays.
+#[wasm_bindgen(js_name = lastAnalyzeTimings, unchecked_return_type = "AnalyzeTimings")]
+pub fn last_analyze_timings() -> Result<JsValue, JsError> {
+    to_js(&analysis::last_timings())
 }
 
 /// Every category of the taxonomy, in taxonomy order, with the texts the UI

@@ -82,7 +82,41 @@ export interface Analysis<F extends FindingRef = FindingRef> {
 
 /** An analysis after `ClausemarkProtocol.hydrate`. */
 export type HydratedAnalysis = Analysis<Finding>;
+
+/** Where the last `analyze` call spent its time, ms (0 before the first). */
+export interface AnalyzeTimings {
+  /** Copying the blocks in from JS and checking them. */
+  inputMs: number;
+  /** The analysis itself (the core). */
+  coreMs: number;
+  /** Building the reply as JS objects. */
+  outputMs: number;
+}
 "#;
+
+/// Phases of the last `analyze` call, ms (see `lastAnalyzeTimings`).
+#[derive(Serialize, Clone, Copy)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct AnalyzeTimings {
+    input_ms: f64,
+    core_ms: f64,
+    output_ms: f64,
+}
+
+thread_local! {
+    /// The module runs on one thread; a cell per thread keeps this free of locks.
+    static LAST: std::cell::Cell<AnalyzeTimings> = const { std::cell::Cell::new(AnalyzeTimings { input_ms: 0.0, core_ms: 0.0, output_ms: 0.0 }) };
+}
+
+/// Remembers the phases of the `analyze` call just made (ms).
+pub(super) fn record_timings(input_ms: f64, core_ms: f64, output_ms: f64) {
+    LAST.with(|c| c.set(AnalyzeTimings { input_ms, core_ms, output_ms }));
+}
+
+/// The phases of the last `analyze` call (ms; zeros before the first).
+pub(super) fn last_timings() -> AnalyzeTimings {
+    LAST.with(|c| c.get())
+}
 
 /// Mirror of [`Analysis`] for JavaScript.
 #[derive(Serialize)]

@@ -71,9 +71,12 @@ test('the service worker is the extension background.js', () => {
   assert.match(worker.url(), /^chrome-extension:\/\/[a-p]{32}\/background\.js$/);
 });
 
-test('analyze() finds the arbitration clause', async () => {
+test('analyze() finds the arbitration clause, and says where its time went', async () => {
   const a = await worker.evaluate((blocks) => self.clausemark.analyze(blocks), BLOCKS);
   checkAnalysis(assert, a);
+  const t = await worker.evaluate(() => self.clausemark.lastAnalyzeTimings());
+  assert.deepEqual(Object.keys(t).sort(), ['coreMs', 'inputMs', 'outputMs']);
+  assert.ok(Object.values(t).every((ms) => Number.isFinite(ms) && ms >= 0), JSON.stringify(t));
 });
 
 test('taxonomy() lists categories with regulations and jurisdictions', async () => {
