@@ -51,7 +51,7 @@ const WATCHER = `(() => {
     for (const [k, hl] of CSS.highlights) if (k.startsWith('clausemark-')) n += hl.size;
     if (n > 0) {
       const ch = new MessageChannel();
-      ch.port1.onmessage = () => { performance.mark('cm-painted'); window.__cmPaintedResolve?.(); window.__cmPainted = true; };
+      ch.port1.onmessage = () => { performance.mark('cm-painted'); window.__cmPainted = true; window.__cmPaintedResolve?.(); };
       ch.port2.postMessage(0);
     } else requestAnimationFrame(tick);
   };
@@ -82,7 +82,11 @@ async function click(trace) {
   await page.evaluate(() => performance.mark('cm-click'));
   await h.clickAction(page, target);
   // Not waitForFunction: it injects Playwright's own script into the page, a task of its own in the trace.
-  await page.evaluate(() => window.__cmPainted || new Promise((r) => { window.__cmPaintedResolve = r; }));
+  const painted = await page.evaluate(() => Promise.race([
+    window.__cmPainted || new Promise((r) => { window.__cmPaintedResolve = () => r(true); }),
+    new Promise((r) => setTimeout(() => r(false), 15_000)),
+  ]));
+  if (!painted) throw new Error(`${name}: no highlight painted within 15 s of the click (a lost toolbar click: run again)`);
   await page.waitForTimeout(300);
   if (tracing) {
     const done = new Promise((r) => h.cdp.once('Tracing.tracingComplete', r));
