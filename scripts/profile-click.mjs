@@ -133,8 +133,11 @@ const keep = (e) => {
   if (/ServiceWorker/i.test(n)) return 'worker';
   return null;
 };
-const tasks = events.filter((e) => e.ph === 'X' && (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') &&
+const candidates = events.filter((e) => e.ph === 'X' && (e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask') &&
   e.ts + e.dur >= t0 && e.ts <= t1 + 5000 && e.dur >= MIN_MS * 1000 && keep(e));
+// Both names wrap the same task on some threads: keep the outermost.
+const tasks = candidates.filter((e) => !candidates.some((o) => o !== e && o.pid === e.pid && o.tid === e.tid &&
+  o.ts <= e.ts && o.ts + o.dur >= e.ts + e.dur && (o.dur > e.dur || (o.dur === e.dur && o.name === 'RunTask' && e.name !== 'RunTask'))));
 const inside = (t) => events.filter((e) => e !== t && e.ph === 'X' && e.pid === t.pid && e.tid === t.tid && e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur && e.dur >= 200);
 const ms = (us) => (us / 1000).toFixed(1);
 const lines = [];
