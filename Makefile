@@ -7,6 +7,7 @@
 #   make test       everything CI runs: cargo test, boundary check, extension, browser e2e tests
 #   make bench      cargo bench (benches/throughput.rs)
 #   make size       the wasm's raw and gzip -9 size
+#   make bench-wasm wasm analyze per policy in headless Chromium (bench-extension: whole click)
 #
 # `make setup` is idempotent and cheap when everything is there; it is the
 # only step that touches the network (crates.io, Debian, npm registries).
@@ -138,7 +139,7 @@ print-size:
 # ---- extension checks, benchmark and screenshots (tests/e2e, scripts/) ----
 # They use the built extension: run `make extension` first (`make test` does).
 
-.PHONY: lint-extension bench-extension demo-screenshot
+.PHONY: lint-extension bench-extension bench-wasm profile-click demo-screenshot
 
 # web-ext's own linter (Mozilla's add-on rules): errors fail, warnings are shown.
 lint-extension: setup-node
@@ -150,6 +151,18 @@ lint-extension: setup-node
 bench-extension: setup-node
 	$(call section,bench: extension in headless Chromium (48 policies))
 	node scripts/bench-extension.mjs
+
+# The wasm analysis alone, in the extension's service worker, on the 48 policies
+# (issue 4's budget: a 100 KB policy in ≤ 10 ms); table in target/bench-wasm.md.
+bench-wasm: setup-node
+	$(call section,bench: wasm analyze in headless Chromium (48 policies))
+	node scripts/bench-wasm.mjs
+
+# Where one click's time goes (PAGE: a policy name substring, paypal's by default).
+PAGE ?= paypal__privacy
+profile-click: setup-node
+	$(call section,profile: one click on $(PAGE))
+	node scripts/profile-click.mjs --only '$(PAGE)'
 
 # The sample policy annotated, with a card open, and the summary panel.
 demo-screenshot: setup-node

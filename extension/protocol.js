@@ -16,7 +16,8 @@
  *
  * To the background (`runtime.sendMessage`):
  *
- *   {type: "analyze", blocks: string[], css?: true, parts?: id} → {analysis: Analysis, styled?: boolean} | {error}
+ *   {type: "analyze", blocks: string[], css?: true, parts?: id} → {analysis: Analysis, wasmMs: number, styled?: boolean} | {error}
+ *        `wasmMs`: the time of the wasm call alone (ms, 0.1), for timings
  *        with `css` (a page's first annotation), the background also inserts
  *        CONTENT_CSS into the sender's tab, frame 0, just before analysing,
  *        so the restyle it causes overlaps the analysis; `styled` says
@@ -51,9 +52,13 @@
  *   {type: "cm:focus", index}             →  {ok: true} | {error}
  *   {type: "cm:clear"}                    →  {ok: true} | {error}
  *
- * `Analysis`, `Finding` and `Category` are declared in dist/types/clausemark.d.ts
- * (generated from src/wasm.rs). Offsets in an analysis are UTF-16 code
- * units, which is what DOM `Range`s and JS string indices use.
+ * `Analysis`, `FindingRef`, `Finding` and `Category` are declared in
+ * dist/types/clausemark.d.ts (generated from src/wasm.rs and src/wasm/).
+ * Offsets in an analysis are UTF-16 code units, which is what DOM `Range`s
+ * and JS string indices use. The "analyze" answer's findings say where and
+ * what (`FindingRef`), not the clause's text, which the page sent in the
+ * first place: `hydrate` puts `text` and `summary` back, and every helper
+ * below that resolves to an analysis has done so.
  *
  * Validation is split on purpose: this module checks envelopes (`type`,
  * field types, sizes it can judge cheaply); the wasm checks every block and
@@ -574,6 +579,26 @@
     return null;
   }
 
+  /**
+   * Completes an analysis as the wasm returns it (see src/wasm/analysis.rs),
+   * in place: each finding gets `text`, its clause sliced from the blocks
+   * analysed, and `summary`, its headline from `analysis.summaries`. A span
+   * outside its block (blocks other than those analysed) gives `text: ''`.
+   * Idempotent.
+   * @template {{ findings: any[], summaries?: string[] }} A
+   * @param {A} analysis @param {readonly unknown[]} blocks the blocks it was made from, in order
+   * @returns {A}
+   */
+  function hydrate(analysis, blocks) {
+    const summaries = Array.isArray(analysis?.summaries) ? analysis.summaries : [];
+    for (const f of analysis?.findings ?? []) {
+      const b = blocks[f.block];
+      f.text = typeof b === 'string' && f.blockEndUtf16 <= b.length ? b.slice(f.blockStartUtf16, f.blockEndUtf16) : '';
+      f.summary = summaries[f.summaryId] ?? '';
+    }
+    return analysis;
+  }
+
   // ---------------------------------------------------------------------------
   // Helpers for content scripts and extension pages (not the background)
 
@@ -584,7 +609,7 @@
   }
 
   /**
-   * Sends the blocks to the background and resolves to the analysis.
+   * Sends the blocks to the background and resolves to the analysis (hydrated).
    * @param {string[]} blocks
    * @param {() => Promise<void>} [pause] awaited between the parts of a huge page (yield to the page)
    */
@@ -594,13 +619,15 @@
 
   /**
    * The analysis of `blocks`, with CONTENT_CSS inserted into this tab's top
-   * frame on the way (`styled`: whether that worked).
+   * frame on the way (`styled`: whether that worked) and the wasm's own time
+   * (`wasmMs`).
    * @param {string[]} blocks
    * @param {() => Promise<void>} [pause] awaited between the parts of a huge page (yield to the page)
-   * @returns {Promise<{ analysis: any, styled: boolean }>}
+   * @param {boolean} [css] also insert CONTENT_CSS (default true)
+   * @returns {Promise<{ analysis: any, styled: boolean, wasmMs: number }>}
    */
-  async function requestStyledAnalysis(blocks, pause) {
-    return sendAnalysis(blocks, true, pause);
+  async function requestStyledAnalysis(blocks, pause, css = true) {
+    return sendAnalysis(blocks, css, pause);
   }
 
   /** A fresh upload id. */
@@ -613,7 +640,7 @@
    * UPLOAD_PART_UTF16 code units in all, in parts of about that size, each
    * serialised in its own task, then the "analyze" that ends them.
    * @param {string[]} blocks @param {boolean} css @param {() => Promise<void>} [pause]
-   * @returns {Promise<{ analysis: any, styled: boolean }>}
+   * @returns {Promise<{ analysis: any, styled: boolean, wasmMs: number }>}
    */
   async function sendAnalysis(blocks, css, pause) {
     const send = (/** @type {object} */ m) => api().runtime.sendMessage(m);
@@ -640,7 +667,9 @@
     const last = blocks.slice(from);
     const request = { ...analyzeRequest(last, css), ...(parts ? { parts } : {}) };
     const response = await send(request);
-    return { analysis: unwrap(response, 'analysis'), styled: response?.styled === true };
+    const wasmMs = typeof response?.wasmMs === 'number' ? response.wasmMs : 0;
+    const analysis = hydrate(/** @type {any} */ (unwrap(response, 'analysis')), blocks);
+    return { analysis, styled: response?.styled === true, wasmMs };
   }
 
   /** Resolves to the taxonomy, from the background. */
@@ -707,6 +736,7 @@
     clearMessage,
     unwrap,
     checkSummary,
+    hydrate,
     requestAnalysis,
     requestStyledAnalysis,
     requestTaxonomy,

@@ -117,7 +117,13 @@ async function measure(name) {
     }
     await page.waitForTimeout(300);
     const findings = await page.evaluate(() => window.__cmBenchCount());
-    return { innerTextMs: read.ms, clickMs: painted.at - t0, findings, chars: read.chars };
+    // The phases the page and the worker measured for this click (summary.timings).
+    const last = await h.evalWorker(() => self.clausemark.lastTimings?.() ?? null);
+    const t = last?.timings ?? {};
+    return {
+      innerTextMs: read.ms, clickMs: painted.at - t0, findings, chars: read.chars,
+      collectMs: t.collectMs ?? NaN, analyzeMs: t.analyzeMs ?? NaN, wasmMs: t.wasmMs ?? NaN,
+    };
   } finally {
     await page.close();
   }
@@ -147,9 +153,15 @@ try {
       findings: runs[0].findings,
       innerTextMs: median(runs.map((r) => r.innerTextMs)),
       clickMs: median(runs.map((r) => r.clickMs)),
+      minClickMs: Math.min(...runs.map((r) => r.clickMs)),
+      collectMs: median(runs.map((r) => r.collectMs)),
+      wasmMs: median(runs.map((r) => r.wasmMs)),
+      messagingMs: median(runs.map((r) => r.analyzeMs - r.wasmMs)),
+      restMs: median(runs.map((r) => r.clickMs - r.collectMs - r.analyzeMs)),
     };
     rows.push(row);
-    process.stderr.write(`${row.name}: click → painted ${fmt(row.clickMs)} ms, innerText ${fmt(row.innerTextMs)} ms\n`);
+    process.stderr.write(`${row.name}: click → painted ${fmt(row.clickMs)} ms (min ${fmt(row.minClickMs)}; collect ${fmt(row.collectMs)}, ` +
+      `wasm ${fmt(row.wasmMs)}, messages ${fmt(row.messagingMs)}, rest ${fmt(row.restMs)}), innerText ${fmt(row.innerTextMs)} ms\n`);
   }
 } finally {
   await h.close();
@@ -163,10 +175,14 @@ const lines = [
   '"click → painted": from the toolbar click (CDP Extensions.triggerAction) to the end of the frame that shows the highlights.',
   '"innerText": one `document.body.innerText` read of the same page.',
   '"highlights": clauses marked (default sensitivity); with none, the time is to the summary panel showing "Nothing notable found".',
+  'Phases (the page\'s and the worker\'s own clocks, from summary.timings): "collect" reading the page\'s text blocks; "wasm" the `analyze` call in the worker;',
+  '"messages" the rest of the analysis round trip (blocks to the worker, the analysis back: serialisation and IPC); "rest" the click\'s time outside those three',
+  '(the click reaching the worker, injecting the page scripts, turning findings into ranges, painting the frame). Medians of each column, so they need not add up.',
   '',
-  '| policy | Markdown KB | page text (chars) | highlights | innerText (ms) | click → painted (ms) | ratio |',
-  '|---|---:|---:|---:|---:|---:|---:|',
-  ...rows.map((r) => `| ${r.name} | ${r.kb.toFixed(0)} | ${r.chars} | ${r.findings} | ${fmt(r.innerTextMs)} | ${fmt(r.clickMs)} | ${(r.clickMs / r.innerTextMs).toFixed(1)}× |`),
+  '| policy | Markdown KB | page text (chars) | highlights | innerText (ms) | click → painted (ms) | ratio | collect | wasm | messages | rest |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...rows.map((r) => `| ${r.name} | ${r.kb.toFixed(0)} | ${r.chars} | ${r.findings} | ${fmt(r.innerTextMs)} | ${fmt(r.clickMs)} | ${(r.clickMs / r.innerTextMs).toFixed(1)}× | ` +
+    `${fmt(r.collectMs)} | ${fmt(r.wasmMs)} | ${fmt(r.messagingMs)} | ${fmt(r.restMs)} |`),
   '',
   `Median click → painted: ${fmt(median(rows.map((r) => r.clickMs)))} ms; max ${fmt(Math.max(...rows.map((r) => r.clickMs)))} ms; ` +
     `median innerText: ${fmt(median(rows.map((r) => r.innerTextMs)))} ms.`,

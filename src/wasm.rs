@@ -3,7 +3,9 @@
 //! The extension's background worker calls these functions:
 //!
 //! - `analyze(blocks: string[]) -> Analysis`: the page's text blocks, in DOM
-//!   order, to the analysis;
+//!   order, to the analysis (its mirror types in [`analysis`]: findings say
+//!   where and what, the caller puts the text back with
+//!   `ClausemarkProtocol.hydrate`);
 //! - `taxonomy() -> Category[]`: every category with the texts the UI shows;
 //! - `diff(oldBlocks: string[], newBlocks: string[]) -> Diff`: what changed
 //!   since the stored version, clause by clause, most serious first, and
@@ -12,10 +14,11 @@
 //!
 //! The core's types are not exported as they are: this module defines
 //! *mirror* types shaped for JavaScript (camelCase fields, offsets named with
-//! their unit, no byte offsets the DOM cannot use except the two kept for
-//! cross-checking with the native CLI) and converts to them once per call.
+//! their unit, only what the extension reads: see [`analysis`] for what the
+//! analysis leaves out and why) and converts to them once per call.
 //! The core's serde layout can then change without breaking the extension,
-//! and the only contract is written here, in the TypeScript section below.
+//! and the only contract is written here, in the TypeScript sections of this
+//! module and its children.
 //!
 //! Page text is untrusted. Bad input (not an array of strings, a document over
 //! [`MAX_DOCUMENT_BYTES`]) becomes a thrown JS `Error` whose message names
@@ -32,10 +35,9 @@ use serde::de::{self, Deserialize, Deserializer, SeqAccess, Visitor};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::report::Analysis;
 use crate::taxonomy::{Category, Group, Regulation, CATEGORIES};
-use crate::{Finding, Grade};
 
+mod analysis;
 mod changes;
 
 /// Largest document accepted, in UTF-8 bytes of the joined text (blocks plus
@@ -48,53 +50,6 @@ pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
-/** Risk of a clause for the reader, best first. */
-export type Risk = "good" | "neutral" | "caution" | "bad";
-
-/** One flagged clause. Offsets are UTF-16 code units unless named `...Byte`. */
-export interface Finding {
-  /** Stable category id from the taxonomy, e.g. "arbitration". */
-  category: string;
-  risk: Risk;
-  /** 0–1, three decimals. */
-  confidence: number;
-  /** One-line plain-language headline. */
-  summary: string;
-  /** The clause, exactly as in the document. */
-  text: string;
-  /** Index of the input block holding the clause. */
-  block: number;
-  /** Clause span inside its block, UTF-16 code units from the block's start. */
-  blockStartUtf16: number;
-  blockEndUtf16: number;
-  /** Clause span in the joined document (blocks joined by "\n\n"), UTF-16. */
-  startUtf16: number;
-  endUtf16: number;
-  /** Same span in UTF-8 bytes, as the native CLI reports it. */
-  startByte: number;
-  endByte: number;
-  /** The whole sentence the clause came from. */
-  sentence: string;
-  /** What produced the finding: "rule", "model" (no rule matched) or "both". */
-  source: string;
-}
-
-export interface Analysis {
-  kind: "privacy_policy" | "terms" | "other";
-  /** 0–1 confidences behind `kind`. */
-  kindScores: { privacy: number; terms: number };
-  /** A (best) to E; null when `kind` is "other". */
-  grade: "A" | "B" | "C" | "D" | "E" | null;
-  gradeBasis: { penalty: number; credit: number; badCategories: number; net: number };
-  counts: { good: number; neutral: number; caution: number; bad: number };
-  /** In document order, then taxonomy order. */
-  findings: Finding[];
-  /** Number of clause segments read. */
-  segments: number;
-  /** Size of the joined document text, UTF-8 bytes. */
-  bytes: number;
-}
-
 export interface Regulation {
   /** e.g. "GDPR", "CCPA/CPRA", "Directive 93/13/EEC". */
   law: string;
@@ -126,6 +81,11 @@ extern "C" {
     /// `Array.isArray`, declared here so the crate needs no `js-sys`.
     #[wasm_bindgen(js_namespace = Array, js_name = isArray)]
     fn is_array(value: &JsValue) -> bool;
+
+    /// `performance.now()`, ms (a window's or a worker's clock), for
+    /// [`last_analyze_timings`].
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
 }
 
 /// Runs when the module is instantiated: route panic messages to the console.
@@ -141,7 +101,9 @@ pub fn version() -> String {
 }
 
 /// Analyses a page given as text blocks (one per paragraph, list item,
-/// heading or table cell, in DOM order).
+/// heading or table cell, in DOM order). Findings locate their clause by
+/// block and UTF-16 span and point into the analysis' list of headlines;
+/// they do not repeat the text (see [`analysis`]).
 ///
 /// Throws an `Error` naming the problem when `blocks` is not an array of
 /// strings or the joined text exceeds [`MAX_DOCUMENT_BYTES`].
@@ -149,10 +111,25 @@ pub fn version() -> String {
 pub fn analyze(
     #[wasm_bindgen(unchecked_param_type = "string[]")] blocks: JsValue,
 ) -> Result<JsValue, JsError> {
+    let t0 = performance_now();
     let blocks =
         parse_blocks(&blocks).map_err(|e| JsError::new(&format!("analyze(blocks): {e}")))?;
+    let t1 = performance_now();
     let analysis = crate::analyze_blocks(&blocks.0);
-    to_js(&AnalysisJs::from(&analysis))
+    let t2 = performance_now();
+    let out = to_js(&analysis::AnalysisJs::from(&analysis));
+    analysis::record_timings(t1 - t0, t2 - t1, performance_now() - t2);
+    out
+}
+
+/// How the last successful `analyze` call spent its time, in ms:
+/// `inputMs` copying the blocks in from JS, `coreMs` the analysis itself,
+/// `outputMs` building the reply as JS objects; all 0 before the first call.
+/// For benchmarks (scripts/bench-wasm.mjs): the core's share of what the
+/// extension pays.
+#[wasm_bindgen(js_name = lastAnalyzeTimings, unchecked_return_type = "AnalyzeTimings")]
+pub fn last_analyze_timings() -> Result<JsValue, JsError> {
+    to_js(&analysis::last_timings())
 }
 
 /// Every category of the taxonomy, in taxonomy order, with the texts the UI
@@ -239,130 +216,9 @@ impl<'de> Visitor<'de> for BlocksVisitor {
     }
 }
 
-/// Mirror of [`Analysis`] for JavaScript.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct AnalysisJs<'a> {
-    kind: &'static str,
-    kind_scores: KindScoresJs,
-    grade: Option<&'static str>,
-    grade_basis: GradeBasisJs,
-    counts: CountsJs,
-    findings: Vec<FindingJs<'a>>,
-    segments: usize,
-    bytes: usize,
-}
-
-#[derive(Serialize)]
-struct KindScoresJs {
-    privacy: f64,
-    terms: f64,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct GradeBasisJs {
-    penalty: u32,
-    credit: u32,
-    bad_categories: u32,
-    /// `penalty - credit`; i64 fits a JS number at these magnitudes.
-    net: f64,
-}
-
-#[derive(Serialize)]
-struct CountsJs {
-    good: usize,
-    neutral: usize,
-    caution: usize,
-    bad: usize,
-}
-
-/// Mirror of [`Finding`]; offsets are UTF-16 code units unless `..._byte`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct FindingJs<'a> {
-    category: &'static str,
-    risk: &'static str,
-    confidence: f64,
-    summary: &'static str,
-    text: &'a str,
-    block: usize,
-    block_start_utf16: usize,
-    block_end_utf16: usize,
-    start_utf16: usize,
-    end_utf16: usize,
-    start_byte: usize,
-    end_byte: usize,
-    sentence: &'a str,
-    source: &'static str,
-}
-
-fn grade_str(g: Grade) -> &'static str {
-    match g {
-        Grade::A => "A",
-        Grade::B => "B",
-        Grade::C => "C",
-        Grade::D => "D",
-        Grade::E => "E",
-    }
-}
-
 /// Rounds to 3 decimals, as the native JSON does.
 fn round3(x: f32) -> f64 {
     (f64::from(x) * 1000.0).round() / 1000.0
-}
-
-impl<'a> From<&'a Analysis> for AnalysisJs<'a> {
-    fn from(a: &'a Analysis) -> Self {
-        AnalysisJs {
-            kind: a.kind.as_str(),
-            kind_scores: KindScoresJs {
-                privacy: round3(a.kind_scores.privacy),
-                terms: round3(a.kind_scores.terms),
-            },
-            grade: a.grade.map(grade_str),
-            grade_basis: GradeBasisJs {
-                penalty: a.grade_basis.penalty,
-                credit: a.grade_basis.credit,
-                bad_categories: a.grade_basis.bad_categories,
-                net: a.grade_basis.net() as f64,
-            },
-            counts: CountsJs {
-                good: a.counts.good,
-                neutral: a.counts.neutral,
-                caution: a.counts.caution,
-                bad: a.counts.bad,
-            },
-            findings: a.findings.iter().map(FindingJs::from).collect(),
-            segments: a.segments,
-            bytes: a.bytes,
-        }
-    }
-}
-
-impl<'a> From<&'a Finding> for FindingJs<'a> {
-    fn from(f: &'a Finding) -> Self {
-        FindingJs {
-            category: f.category,
-            risk: f.risk.as_str(),
-            confidence: round3(f.confidence),
-            summary: f.summary,
-            text: &f.text,
-            block: f.block,
-            block_start_utf16: f.block_start_utf16,
-            block_end_utf16: f.block_end_utf16,
-            start_utf16: f.start_utf16,
-            end_utf16: f.end_utf16,
-            start_byte: f.start,
-            end_byte: f.end,
-            sentence: &f.sentence,
-            source: match f.source {
-                crate::findings::Source::Rule => "rule",
-                crate::findings::Source::Model => "model",
-                crate::findings::Source::Both => "both",
-            },
-        }
-    }
 }
 
 /// Mirror of [`Category`] for JavaScript (without the rules and triggers,

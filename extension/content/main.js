@@ -106,17 +106,18 @@
    * whole page, and this way that restyle runs while the background
    * analyses, not on the way to the painted frame.
    * @param {string[]} texts @param {boolean} css
+   * @returns {Promise<{ analysis: any, wasmMs: number }>}
    */
   async function analyze(texts, css) {
-    if (!css || NS.cssInserted) return P.requestAnalysis(texts, textmap.yieldToPage);
+    if (!css || NS.cssInserted) return P.requestStyledAnalysis(texts, textmap.yieldToPage, false);
     NS.cssInserted = true;
-    const { analysis, styled } = await P.requestStyledAnalysis(texts, textmap.yieldToPage);
-    if (!styled) NS.cssInserted = false; // the background said why; the next annotation tries again
-    return analysis;
+    const reply = await P.requestStyledAnalysis(texts, textmap.yieldToPage);
+    if (!reply.styled) NS.cssInserted = false; // the background said why; the next annotation tries again
+    return reply;
   }
 
   /**
-   * @typedef {{ map: any, analysis: any, collectMs: number, analyzeMs: number }} Reading
+   * @typedef {{ map: any, analysis: any, collectMs: number, analyzeMs: number, wasmMs: number }} Reading
    */
 
   /**
@@ -134,13 +135,27 @@
    */
   let started = null;
 
-  /** Reads the page and has it analysed (with the CSS: see `analyze`). @returns {Promise<Reading>} */
+  /**
+   * Reads the page and has it analysed (with the CSS: see `analyze`). While
+   * the background analyses, the page has nothing to do: the (still empty)
+   * UI host goes in then (a click always shows UI), so that building it and
+   * its style and layout happen in that idle time rather than on the way to
+   * the highlights' frame (`paint` mounts it otherwise; ≈ 2 ms of script
+   * plus the host's share of that frame). Taken out again if the analysis
+   * fails before anything was shown.
+   * @returns {Promise<Reading>}
+   */
   async function read() {
     const t0 = performance.now();
     const map = await textmap.collect();
     const t1 = performance.now();
-    const analysis = await analyze(map.texts, true);
-    return { map, analysis, collectMs: t1 - t0, analyzeMs: performance.now() - t1 };
+    const reply = analyze(map.texts, true);
+    ui.mount();
+    reply.catch(() => {
+      if (!state.summary) ui.unmount();
+    });
+    const { analysis, wasmMs } = await reply;
+    return { map, analysis, collectMs: t1 - t0, analyzeMs: performance.now() - t1, wasmMs };
   }
 
   /**
@@ -225,15 +240,17 @@
       const seen = watcher.mutations();
       let collectMs;
       let analyzeMs;
+      let wasmMs = 0;
       if (early && early.seen === seen) {
-        ({ map, analysis, collectMs, analyzeMs } = await early.work);
+        ({ map, analysis, collectMs, analyzeMs, wasmMs } = await early.work);
       } else {
         const t1 = performance.now();
         map = await textmap.collect();
         collectMs = performance.now() - t1;
         reuse = sameTexts(map.texts, state.texts);
         const t2 = performance.now();
-        analysis = reuse ? state.analysis : await analyze(map.texts, !how.auto);
+        if (reuse) analysis = state.analysis;
+        else ({ analysis, wasmMs } = await analyze(map.texts, !how.auto));
         analyzeMs = performance.now() - t2;
       }
       const cats = await catsP;
@@ -265,7 +282,7 @@
       watch(); // shadow roots and iframes found by this collection
       const { paintMs, uiMs } = summary.timings;
       summary.timings = {
-        collectMs: round(collectMs), analyzeMs: round(analyzeMs), anchorMs: round(t4 - t3), paintMs, uiMs,
+        collectMs: round(collectMs), analyzeMs: round(analyzeMs), wasmMs, anchorMs: round(t4 - t3), paintMs, uiMs,
         toPaintedMs: round(t4 - t0 + paintMs), changesMs: round(t6 - t5), totalMs: round(t6 - t0),
         busyCollectMs: round(map.stats.busyMs), maxSliceMs: round(map.stats.maxSliceMs), analysisReused: reuse,
       };
@@ -324,8 +341,9 @@
     if (shown.length > highlights.WINDOW_ABOVE) await afterFrame();
     highlights.paint(shown.map((s) => ({ risk: s.finding.risk, ranges: s.ranges })),
       (/** @type {{ ranges: AbstractRange[] }} */ item) => boxOf(/** @type {Range[]} */ (item.ranges))?.top ?? Infinity);
-    // The (still empty) host goes in with the highlights: its style and layout
-    // are that frame's work, so the markers' measuring below finds the layout
+    // The (still empty) host goes in with the highlights at the latest (a click
+    // put it in while the analysis ran: see `read`): its style and layout are
+    // then a frame's work, so the markers' measuring below finds the layout
     // clean instead of forcing it (≈ 30 ms on a 50,000-element page).
     ui.mount();
     ui.setTheme(settings.theme);

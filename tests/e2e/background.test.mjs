@@ -71,9 +71,12 @@ test('the service worker is the extension background.js', () => {
   assert.match(worker.url(), /^chrome-extension:\/\/[a-p]{32}\/background\.js$/);
 });
 
-test('analyze() finds the arbitration clause', async () => {
+test('analyze() finds the arbitration clause, and says where its time went', async () => {
   const a = await worker.evaluate((blocks) => self.clausemark.analyze(blocks), BLOCKS);
   checkAnalysis(assert, a);
+  const t = await worker.evaluate(() => self.clausemark.lastAnalyzeTimings());
+  assert.deepEqual(Object.keys(t).sort(), ['coreMs', 'inputMs', 'outputMs']);
+  assert.ok(Object.values(t).every((ms) => Number.isFinite(ms) && ms >= 0), JSON.stringify(t));
 });
 
 test('taxonomy() lists categories with regulations and jurisdictions', async () => {
@@ -125,11 +128,19 @@ test('protocol messages from an extension page: analyze, taxonomy, errors', asyn
       } catch (e) {
         thrown = e.message;
       }
-      return { analysis, taxonomyLength: taxonomy.length, rawKeys: Object.keys(raw), badType, badBlocks, badBlock, thrown };
+      const rawFinding = raw.analysis.findings[0];
+      return {
+        analysis, taxonomyLength: taxonomy.length, rawKeys: Object.keys(raw), rawFindingKeys: Object.keys(rawFinding),
+        rawSummary: raw.analysis.summaries[rawFinding.summaryId], badType, badBlocks, badBlock, thrown,
+      };
     }, BLOCKS);
     checkAnalysis(assert, r.analysis);
     assert.ok(r.taxonomyLength > 0);
-    assert.deepEqual(r.rawKeys, ['analysis']);
+    assert.deepEqual(r.rawKeys.sort(), ['analysis', 'wasmMs']);
+    // The reply says where and what, not the text the page sent (src/wasm/analysis.rs);
+    // requestAnalysis hydrated it (checkAnalysis above compares the text with the block).
+    assert.deepEqual(r.rawFindingKeys.sort(), ['block', 'blockEndUtf16', 'blockStartUtf16', 'category', 'confidence', 'risk', 'summaryId']);
+    assert.ok(r.rawSummary?.length > 0 && r.analysis.findings[0].summary === r.rawSummary, 'summaryId points at the headline');
     assert.match(r.badType.error, /unknown message type "delete-everything"/);
     assert.match(r.badBlocks.error, /array of strings, got "text"/);
     assert.match(r.badBlock.error, /block 1: invalid type/);
