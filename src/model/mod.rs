@@ -15,12 +15,16 @@
 //! reproduces it byte for byte.
 
 pub mod combine;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod data;
 pub mod features;
 pub mod format;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod recipe;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod train;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod tune;
 
 use std::sync::OnceLock;
 

@@ -141,99 +141,6 @@ pub fn train_svm(xs: &[&Example], ys: &[bool], p: SvmParams) -> Linear {
     Linear { w, b, extra_value: p.extra_value }
 }
 
-/// The threshold maximising F1 of `score ≥ t` against `gold`, and that F1.
-/// Ties go to the widest margin: the midpoint of the best run of cuts.
-pub fn best_threshold(scores: &[f64], gold: &[bool]) -> (f64, f64) {
-    let mut pairs: Vec<(f64, bool)> = scores.iter().copied().zip(gold.iter().copied()).collect();
-    pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let pos = gold.iter().filter(|&&g| g).count();
-    if pos == 0 || pairs.is_empty() {
-        return (0.0, 0.0);
-    }
-    let (mut tp, mut fp) = (0usize, 0usize);
-    let mut best = (0.0f64, pairs[0].0 + 1.0);
-    for k in 0..pairs.len() {
-        if pairs[k].1 {
-            tp += 1;
-        } else {
-            fp += 1;
-        }
-        // Only cut between distinct scores.
-        if k + 1 < pairs.len() && pairs[k + 1].0 == pairs[k].0 {
-            continue;
-        }
-        let f1 = 2.0 * tp as f64 / (tp + fp + pos) as f64;
-        let cut = match pairs.get(k + 1) {
-            Some(next) => (pairs[k].0 + next.0) / 2.0,
-            None => pairs[k].0 - 0.05,
-        };
-        if f1 > best.0 + 1e-12 {
-            best = (f1, cut);
-        }
-    }
-    (best.1, best.0)
-}
-
-/// The pair (threshold, veto) maximising F1 on `gold` where a sentence is
-/// predicted when its score is ≥ threshold, or ≥ veto if `ruled` (a rule
-/// flags it); veto ≤ threshold. Ties go to the lowest veto (the rules are
-/// overruled only when that measurably helps), then to the widest margin.
-/// Returns (threshold, veto, F1); veto is `-inf` when no veto helps.
-pub fn best_pair(scores: &[f64], ruled: &[bool], gold: &[bool]) -> (f64, f64, f64) {
-    let mut veto_cands: Vec<f64> = scores.iter().zip(ruled).filter(|(_, &r)| r).map(|(&s, _)| s).collect();
-    veto_cands.sort_by(f64::total_cmp);
-    veto_cands.dedup();
-    // Cut points: -inf (keep every rule hit), then between consecutive scores.
-    let mut cuts = vec![f64::NEG_INFINITY];
-    cuts.extend(veto_cands.windows(2).map(|w| (w[0] + w[1]) / 2.0));
-    if let Some(&last) = veto_cands.last() {
-        cuts.push(last + 0.05);
-    }
-    let pos = gold.iter().filter(|&&g| g).count();
-    let mut best = (f64::NEG_INFINITY, 0.0, f64::NEG_INFINITY);
-    for &v in &cuts {
-        // Rule sentences: fixed by v. Others: sweep the threshold.
-        let (mut tp_r, mut fp_r) = (0usize, 0usize);
-        let mut rest: Vec<(f64, bool)> = Vec::new();
-        for ((&s, &r), &g) in scores.iter().zip(ruled).zip(gold) {
-            if r {
-                if s >= v {
-                    if g {
-                        tp_r += 1
-                    } else {
-                        fp_r += 1
-                    }
-                }
-            } else {
-                rest.push((s, g));
-            }
-        }
-        rest.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let f = |tp: usize, fp: usize| if pos == 0 { 0.0 } else { 2.0 * tp as f64 / (tp + fp + pos) as f64 };
-        let first_cut = rest.first().map_or(0.0, |x| x.0 + 0.05);
-        let mut local = (f(tp_r, fp_r), first_cut.max(v));
-        let (mut tp, mut fp) = (tp_r, fp_r);
-        for k in 0..rest.len() {
-            if rest[k].1 {
-                tp += 1
-            } else {
-                fp += 1
-            }
-            if k + 1 < rest.len() && rest[k + 1].0 == rest[k].0 {
-                continue;
-            }
-            let cut = rest.get(k + 1).map_or(rest[k].0 - 0.05, |n| (rest[k].0 + n.0) / 2.0);
-            if f(tp, fp) > local.0 + 1e-12 && cut >= v {
-                local = (f(tp, fp), cut);
-            }
-        }
-        if local.0 > best.0 + 1e-12 {
-            best = (local.0, local.1, v);
-        }
-    }
-    (best.1, best.2, best.0.max(0.0))
-}
-
 /// Quantises `lin` to `i8` with one scale per head; weights whose
 /// quantised magnitude is below `min_q` (at least 1: zeros) are dropped.
 pub fn quantize(name: &str, lin: &Linear, threshold: f64, min_q: i8) -> StoredHead {
@@ -283,23 +190,5 @@ mod tests {
         }
         let probe = Example::new("binding arbitration applies", cfg, &mut f);
         assert!(a.score(&probe) > 0.0);
-    }
-
-    #[test]
-    fn veto_only_when_it_helps() {
-        // Rule hits at 0.9 (gold) and -1.0 (not gold): a veto between them helps.
-        let (t, v, f1) = best_pair(&[0.9, -1.0, 0.5, -0.2], &[true, true, false, false], &[true, false, true, false]);
-        assert!((f1 - 1.0).abs() < 1e-12, "{t} {v} {f1}");
-        assert!(v > -1.0 && v < 0.9 && t > -0.2 && t < 0.5);
-        // Every rule hit is gold: no veto.
-        let (_, v, _) = best_pair(&[0.9, -1.0, 0.5], &[true, true, false], &[true, true, true]);
-        assert_eq!(v, f64::NEG_INFINITY);
-    }
-
-    #[test]
-    fn threshold_maximises_f1() {
-        let (t, f1) = best_threshold(&[0.9, 0.8, 0.1, -0.5], &[true, true, false, false]);
-        assert!((f1 - 1.0).abs() < 1e-12);
-        assert!(t > 0.1 && t < 0.8);
     }
 }
