@@ -20,7 +20,8 @@ use crate::segment::cut_after;
 
 /// Documents shorter than this are analysed on one thread (below it,
 /// starting threads and warming a second set of regex caches costs about
-/// what it saves).
+/// what it saves). Unused in wasm, which has one thread.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 pub const PARALLEL_MIN_BYTES: usize = 512 * 1024;
 
 /// How many spans to analyse `doc` in: 1 for short documents and in wasm,
