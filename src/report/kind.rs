@@ -244,7 +244,6 @@ fn count_words(lower: &str) -> Words {
     let bytes = lower.as_bytes();
     let mut counts = Words { words: 0, first_person: 0, second_person: 0 };
     let table = pronouns();
-    // The character at `i` (not ASCII) and whether it is alphanumeric.
     // The length of the character at `i` (not ASCII) and its class
     // (never SPACE: only ASCII white space separates words).
     let wide = |i: usize| {
@@ -262,14 +261,12 @@ fn count_words(lower: &str) -> Words {
             i += 1;
             continue;
         }
+        counts.words += usize::from(after_space);
+        after_space = false;
         if class == OTHER {
-            counts.words += usize::from(after_space);
-            after_space = false;
             i += len;
             continue;
         }
-        counts.words += usize::from(after_space);
-        after_space = false;
         // A token: a run of alphanumeric characters.
         let start = i;
         while i < bytes.len() {
