@@ -167,14 +167,11 @@ impl std::ops::Add for TextStats {
     }
 }
 
-/// Scores `lower` (the ASCII-lower-cased document text) given its findings.
-pub fn detect(lower: &str, findings: &[Finding]) -> KindScores {
-    detect_with(TextStats::of(lower), lower, findings)
-}
-
-/// [`detect`] with the text's counts already taken (`stats` of the whole
-/// of `lower`, whose first 600 bytes are still read for the title).
-pub fn detect_with(stats: TextStats, lower: &str, findings: &[Finding]) -> KindScores {
+/// Scores `lower` (the ASCII-lower-cased document text) given its findings
+/// and its counts `stats` ([`TextStats::of`] the whole of `lower`, or the
+/// sum over its parts); the first 600 bytes of `lower` are read for the
+/// title.
+pub fn detect(stats: TextStats, lower: &str, findings: &[Finding]) -> KindScores {
     let (privacy_cats, terms_cats) = distinct_categories(findings);
     let TextStats { words, first_person, second_person, privacy_phrases, terms_phrases, reporting } = stats;
     let words = words.max(1) as f32;

@@ -180,7 +180,7 @@ fn analyze_in_parts(doc: &Document, model: Option<&Model>, parts: usize) -> Anal
             Risk::Bad => counts.bad += 1,
         }
     }
-    let kind_scores = kind::detect_with(stats, &lower, &findings);
+    let kind_scores = kind::detect(stats, &lower, &findings);
     let (g, grade_basis) = grade::grade(&findings);
     Analysis {
         kind: kind_scores.kind,
