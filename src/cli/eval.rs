@@ -26,6 +26,11 @@ pub struct EvalArgs {
     /// A ToS;DR case map to use instead of the built-in eval/tosdr_case_map.toml.
     #[arg(long)]
     pub case_map: Option<String>,
+    /// Also write every false positive and false negative of the combined
+    /// pipeline to this file, one tab-separated line each: benchmark,
+    /// FP/FN, category, document, sentence (for error analysis).
+    #[arg(long, value_name = "FILE")]
+    pub errors: Option<String>,
 }
 
 pub fn run(args: &EvalArgs) -> Result<i32, Error> {
@@ -34,6 +39,9 @@ pub fn run(args: &EvalArgs) -> Result<i32, Error> {
         Some(path) => CaseMap::parse(&super::read_input(path)?, path)?,
     };
     let report = eval::evaluate_full(Path::new(&args.corpus), args.split, &map, !args.no_cv)?;
+    if let Some(path) = &args.errors {
+        std::fs::write(path, errors_tsv(&report)).map_err(|e| Error::Io { source: path.clone(), message: e.to_string() })?;
+    }
     if args.json {
         let s = serde_json::to_string_pretty(&report)
             .map_err(|e| Error::Io { source: "<stdout>".into(), message: e.to_string() })?;
@@ -42,6 +50,26 @@ pub fn run(args: &EvalArgs) -> Result<i32, Error> {
         print!("{}", render(&report));
     }
     Ok(0)
+}
+
+/// The `--errors` file: UNFAIR-ToS (`unfair-tos-<split>`) then CLAUDETTE
+/// (`claudette-cv`, or `claudette-in-sample` without the cross-validation).
+/// Tabs and line breaks inside a sentence become spaces.
+fn errors_tsv(r: &EvalReport) -> String {
+    let unfair = format!("unfair-tos-{}", r.split.as_str());
+    let claudette = match &r.claudette.cross_validated {
+        Some(cv) => ("claudette-cv", cv),
+        None => ("claudette-in-sample", &r.claudette.shipped_in_sample),
+    };
+    let mut out = String::from("benchmark\terror\tcategory\tdocument\tsentence\n");
+    for (name, report) in [(unfair.as_str(), &r.unfair_tos), claudette] {
+        for e in &report.errors {
+            let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+            let kind = if e.false_positive { "FP" } else { "FN" };
+            out.push_str(&format!("{name}\t{kind}\t{}\t{}\t{}\n", e.category, clean(&e.doc), clean(&e.text)));
+        }
+    }
+    out
 }
 
 fn label_table(out: &mut String, r: &LabelReport) {

@@ -140,8 +140,11 @@ fn score(rows: &[ClaudetteSentence], found: &[Vec<(&'static str, Risk)>]) -> (La
         .iter()
         .flat_map(|c| (1..=3).map(move |level| LevelRow { category: c.to_string(), level, ..LevelRow::default() }))
         .collect();
+    let mut errors = Vec::new();
     for (row, found) in rows.iter().zip(found) {
-        scores.add(&row.unfair_labels, &predicted_labels(found));
+        let predicted = predicted_labels(found);
+        scores.add(&row.unfair_labels, &predicted);
+        errors.extend(super::unfair::label_errors(&row.doc, &row.text, &row.unfair_labels, &predicted));
         for (ci, cat) in UNFAIR_CATEGORIES.iter().enumerate() {
             // A sentence tagged twice in one category counts at its worst level.
             let Some(level) = row.tags.iter().filter_map(|t| parse_tag(t)).filter(|(c, _)| c == cat).map(|(_, l)| l).max()
@@ -164,5 +167,5 @@ fn score(rows: &[ClaudetteSentence], found: &[Vec<(&'static str, Risk)>]) -> (La
         }
     }
     levels.retain(|r| r.gold > 0);
-    (LabelReport::from_scores(&scores), levels)
+    (LabelReport { errors, ..LabelReport::from_scores(&scores) }, levels)
 }

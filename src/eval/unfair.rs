@@ -26,6 +26,36 @@ pub struct LabelReport {
     /// Nine columns with the "no label" prediction copied from gold (always
     /// right): macro = (8·macro + 1)/9, micro gains the unlabelled rows.
     pub lexglue_gold_column: NineColumn,
+    /// Every false positive and false negative, in corpus order (for
+    /// `clausemark eval --errors`; left out of `--json`).
+    #[serde(skip)]
+    pub errors: Vec<LabelError>,
+}
+
+/// One wrong label of one sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelError {
+    /// `true`: predicted but not gold (false positive); `false`: gold but
+    /// not predicted (false negative).
+    pub false_positive: bool,
+    /// The category id.
+    pub category: &'static str,
+    /// The sentence's document or company.
+    pub doc: String,
+    /// The sentence as scored (UNFAIR-ToS: detokenised).
+    pub text: String,
+}
+
+/// The wrong labels of one sentence over the eight categories, in
+/// [`UNFAIR_CATEGORIES`] order.
+pub fn label_errors<G: AsRef<str>>(doc: &str, text: &str, gold: &[G], predicted: &[&'static str]) -> Vec<LabelError> {
+    UNFAIR_CATEGORIES
+        .iter()
+        .filter_map(|&c| {
+            let (g, p) = (gold.iter().any(|x| x.as_ref() == c), predicted.contains(&c));
+            (g != p).then(|| LabelError { false_positive: p, category: c, doc: doc.to_string(), text: text.to_string() })
+        })
+        .collect()
 }
 
 impl LabelReport {
@@ -38,6 +68,7 @@ impl LabelReport {
             micro_f1: scores.micro_f1(),
             lexglue: scores.lexglue(),
             lexglue_gold_column: scores.lexglue_gold_column(),
+            errors: Vec::new(),
         }
     }
 }
@@ -52,9 +83,27 @@ pub fn evaluate(corpus: &Corpus, split: Split) -> Result<LabelReport, Error> {
 pub fn evaluate_with(corpus: &Corpus, split: Split, predict: &dyn Fn(&str) -> Vec<&'static str>) -> Result<LabelReport, Error> {
     let rows: Vec<UnfairSentence> = corpus.read_jsonl(&format!("unfair-tos/{}.jsonl", split.as_str()))?;
     let mut scores = MultiLabel::new(&UNFAIR_CATEGORIES);
+    let mut errors = Vec::new();
     for row in &rows {
         let text = ptb::detokenize(&row.text);
-        scores.add(&row.labels, &predict(&text));
+        let predicted = predict(&text);
+        scores.add(&row.labels, &predicted);
+        let company = row.id.rsplit_once('_').map_or(row.id.as_str(), |(c, _)| c);
+        errors.extend(label_errors(company, &text, &row.labels, &predicted));
     }
-    Ok(LabelReport::from_scores(&scores))
+    Ok(LabelReport { errors, ..LabelReport::from_scores(&scores) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_errors_list_each_wrong_category_once() {
+        let errs = label_errors("Acme", "text", &["arbitration", "jurisdiction"], &["jurisdiction", "choice_of_law"]);
+        let got: Vec<(bool, &str)> = errs.iter().map(|e| (e.false_positive, e.category)).collect();
+        assert_eq!(got, [(false, "arbitration"), (true, "choice_of_law")]);
+        assert!(errs.iter().all(|e| e.doc == "Acme" && e.text == "text"));
+        assert!(label_errors::<&str>("Acme", "text", &[], &[]).is_empty());
+    }
 }
