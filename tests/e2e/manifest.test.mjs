@@ -9,6 +9,7 @@ import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
 
 import { DIST } from './fixtures.mjs';
+import { stripComments } from '../../scripts/strip-comments.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const manifest = JSON.parse(readFileSync(ROOT + 'manifest.json', 'utf8'));
@@ -84,12 +85,13 @@ test('the built extension ships the content scripts as one bundle, in CONTENT_SC
   vm.runInNewContext(readFileSync(dist + 'protocol.js', 'utf8'), sandbox);
   const P = sandbox.ClausemarkProtocol;
   const bundle = readFileSync(dist + P.CONTENT_BUNDLE, 'utf8');
-  // Each part is the source file's text, in order, behind its name.
+  // Each part is the source file's code (its comments stripped), in order, behind its name.
   let at = 0;
   for (const f of P.CONTENT_SCRIPTS) {
-    const part = `// ---- ${f} ----\n${readFileSync(ROOT + 'extension/' + f, 'utf8').trimEnd()}\n;\n`;
+    const code = stripComments(readFileSync(ROOT + 'extension/' + f, 'utf8'), { name: f });
+    const part = `// ---- ${f} ----\n${code.trimEnd()}\n;\n`;
     const i = bundle.indexOf(part, at);
-    assert.ok(i >= at, `${P.CONTENT_BUNDLE} holds extension/${f} as it is, after the files before it (rebuild with \`make extension\`)`);
+    assert.ok(i >= at, `${P.CONTENT_BUNDLE} holds extension/${f}'s code, after the files before it (rebuild with \`make extension\`)`);
     at = i + part.length;
     if (f !== 'protocol.js') assert.equal(existsSync(dist + f), false, `${f} is shipped once, in the bundle`);
   }
