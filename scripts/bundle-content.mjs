@@ -7,10 +7,10 @@
 // than one file of the same text.
 //
 // The sources stay as they are (one concept per file, each tolerating a
-// second injection); the bundle is only their code, without comments
-// (scripts/strip-comments.mjs: ≈ 64 KB of the package's 1.5 MB budget,
-// which a faster wasm needs more), each part behind a comment naming it
-// and followed by `;` so no part can continue the previous one's last
+// second injection); the bundle is only their text as copied to <dist>
+// (where `make extension` has already stripped their comments, see
+// scripts/strip-comments.mjs), each part behind a comment naming it and
+// followed by `;` so no part can continue the previous one's last
 // expression. The files are classic scripts sharing
 // one world, so concatenation does not change what they do. The bundled
 // files are then removed from <dist> (protocol.js excepted): shipping both
@@ -22,8 +22,6 @@
 import { existsSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
-
-import { stripComments } from './strip-comments.mjs';
 
 const dist = process.argv[2];
 if (!dist) {
@@ -57,15 +55,13 @@ for (const f of files) {
   const text = readFileSync(join(dist, f), 'utf8');
   // Each part must parse on its own: a syntax error names its file here,
   // not a line of the bundle at injection time.
-  let code;
   try {
     new vm.Script(text, { filename: f });
-    code = stripComments(text, { name: f });
   } catch (e) {
     console.error(`bundle-content: ${f}: ${e.message}`);
     process.exit(1);
   }
-  parts.push(`// ---- ${f} ----\n${code.trimEnd()}\n;\n`);
+  parts.push(`// ---- ${f} ----\n${text.trimEnd()}\n;\n`);
 }
 const out = join(dist, P.CONTENT_BUNDLE);
 const bundle = parts.join('');
