@@ -79,7 +79,7 @@ build:
 	$(call section,build: native CLI)
 	cargo build --bin clausemark
 
-extension: setup-rust
+extension: setup-rust setup-node
 	$(call section,extension: wasm (release))
 	@start=$$(date +%s); \
 	cargo build --lib --release --target $(WASM_TARGET); \
