@@ -79,7 +79,7 @@ build:
 	$(call section,build: native CLI)
 	cargo build --bin clausemark
 
-extension: setup-rust
+extension: setup-rust setup-node
 	$(call section,extension: wasm (release))
 	@start=$$(date +%s); \
 	cargo build --lib --release --target $(WASM_TARGET); \
@@ -90,6 +90,7 @@ extension: setup-rust
 	node -e 'JSON.parse(require("fs").readFileSync("manifest.json", "utf8"))'; \
 	cp manifest.json $(DIST)/; \
 	cp -R extension/. $(DIST)/; \
+	node scripts/strip-comments.mjs $(DIST); \
 	node scripts/bundle-content.mjs $(DIST); \
 	echo "built $(DIST) in $$(( $$(date +%s) - start )) s (types in dist/types/)"; \
 	find $(DIST) -type f | sort

@@ -7,9 +7,11 @@
 // than one file of the same text.
 //
 // The sources stay as they are (one concept per file, each tolerating a
-// second injection); the bundle is only their text, each part behind a
-// comment naming it and followed by `;` so no part can continue the
-// previous one's last expression. The files are classic scripts sharing
+// second injection); the bundle is only their text as copied to <dist>
+// (where `make extension` has already stripped their comments, see
+// scripts/strip-comments.mjs), each part behind a comment naming it and
+// followed by `;` so no part can continue the previous one's last
+// expression. The files are classic scripts sharing
 // one world, so concatenation does not change what they do. The bundled
 // files are then removed from <dist> (protocol.js excepted): shipping both
 // would add ≈ 170 KB to a package that must stay under 1.5 MB.

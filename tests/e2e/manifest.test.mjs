@@ -9,6 +9,7 @@ import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
 
 import { DIST } from './fixtures.mjs';
+import { stripScriptOrModule } from '../../scripts/strip-comments.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const manifest = JSON.parse(readFileSync(ROOT + 'manifest.json', 'utf8'));
@@ -73,7 +74,7 @@ test('every file protocol.js injects exists in extension/, and the old placehold
   assert.equal(existsSync(ROOT + 'extension/content.js'), false, 'extension/content.js was replaced by content/');
 });
 
-test('the built extension ships the content scripts as one bundle, in CONTENT_SCRIPTS order, within 1.5 MB', (t) => {
+test('the built extension ships the content scripts as one bundle, in CONTENT_SCRIPTS order, every script without comments, within 1.5 MB', (t) => {
   const dist = DIST;
   if (!existsSync(dist + 'manifest.json')) {
     t.skip(`${dist} is not built (run \`make extension\`)`);
@@ -84,16 +85,25 @@ test('the built extension ships the content scripts as one bundle, in CONTENT_SC
   vm.runInNewContext(readFileSync(dist + 'protocol.js', 'utf8'), sandbox);
   const P = sandbox.ClausemarkProtocol;
   const bundle = readFileSync(dist + P.CONTENT_BUNDLE, 'utf8');
-  // Each part is the source file's text, in order, behind its name.
+  // Each part is the source file's code (its comments stripped), in order, behind its name.
   let at = 0;
   for (const f of P.CONTENT_SCRIPTS) {
-    const part = `// ---- ${f} ----\n${readFileSync(ROOT + 'extension/' + f, 'utf8').trimEnd()}\n;\n`;
+    const code = stripScriptOrModule(readFileSync(ROOT + 'extension/' + f, 'utf8'), f);
+    const part = `// ---- ${f} ----\n${code.trimEnd()}\n;\n`;
     const i = bundle.indexOf(part, at);
-    assert.ok(i >= at, `${P.CONTENT_BUNDLE} holds extension/${f} as it is, after the files before it (rebuild with \`make extension\`)`);
+    assert.ok(i >= at, `${P.CONTENT_BUNDLE} holds extension/${f}'s code, after the files before it (rebuild with \`make extension\`)`);
     at = i + part.length;
     if (f !== 'protocol.js') assert.equal(existsSync(dist + f), false, `${f} is shipped once, in the bundle`);
   }
   for (const f of [P.AUTO_SCRIPT, P.START_SCRIPT, ...P.CONTENT_CSS]) assert.ok(existsSync(dist + f), `${dist}${f}`);
+  // Every other script ships as its source without comments (scripts/strip-comments.mjs).
+  const shipped = readdirSync(dist, { recursive: true }).filter((f) => f.endsWith('.js') && f !== P.CONTENT_BUNDLE);
+  assert.ok(shipped.includes('background.js') && shipped.includes('protocol.js'), `${shipped}`);
+  for (const f of shipped) {
+    if (!existsSync(ROOT + 'extension/' + f)) continue; // generated: the wasm-bindgen glue
+    const code = stripScriptOrModule(readFileSync(ROOT + 'extension/' + f, 'utf8'), f);
+    assert.equal(readFileSync(dist + f, 'utf8'), code, `${dist}${f} is extension/${f} without its comments`);
+  }
   const size = (dir) => readdirSync(dir, { withFileTypes: true })
     .reduce((n, e) => n + (e.isDirectory() ? size(join(dir, e.name)) : statSync(join(dir, e.name)).size), 0);
   const bytes = size(dist);
