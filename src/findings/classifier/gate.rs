@@ -185,5 +185,10 @@ impl Seen {
 
 /// Whether every disjunction in `needs` is set in `bits`.
 pub fn satisfied(needs: &[u32], bits: &[u64]) -> bool {
-    needs.iter().all(|&d| bits[d as usize / 64] & (1 << (d % 64)) != 0)
+    needs.iter().all(|&d| has(d, bits))
+}
+
+/// Whether disjunction `d` is set in `bits`.
+pub fn has(d: u32, bits: &[u64]) -> bool {
+    bits[d as usize / 64] & (1 << (d % 64)) != 0
 }
