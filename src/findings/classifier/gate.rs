@@ -10,11 +10,9 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::automaton::Automaton;
-use aho_corasick::dfa::DFA;
-use aho_corasick::{Anchored, MatchKind};
 
 use super::literals::Condition;
+use crate::literal_scan::Literals;
 use crate::taxonomy::Category;
 
 /// What an Aho–Corasick pattern stands for.
@@ -102,26 +100,18 @@ impl GateBuilder {
             patterns.push(literal);
             needle.push(Needle::Literal { start, end: members.len() as u32 });
         }
-        // A DFA: one table lookup per byte (the default, a contiguous NFA,
-        // measured 20 % slower here); ≈ 2 MB for the built-in taxonomy. No
-        // prefilter: it would make the start state special, and the scan
-        // loop tests every state for being special.
-        // Triggers are checked by build.rs and literals come from parsed
-        // regexes, so building cannot fail; an empty automaton (nothing
-        // plausible) is the fallback.
-        let ac = DFA::builder()
-            .match_kind(MatchKind::Standard)
-            .prefilter(false)
-            .build(&patterns)
-            .or_else(|_| DFA::new(Vec::<&str>::new()));
-        let Ok(ac) = ac else { unreachable!("an empty Aho-Corasick automaton always builds") };
+        // A DFA (a contiguous NFA measured 20 % slower here); ≈ 2 MB for
+        // the built-in taxonomy. Triggers are checked by build.rs and
+        // literals come from parsed regexes, so building cannot fail; an
+        // empty automaton (nothing plausible) is the fallback.
+        let ac = Literals::new(&patterns).unwrap_or_else(Literals::empty);
         Gate { ac, needle, members, words: self.disjunctions.len().div_ceil(64) }
     }
 }
 
 /// The compiled prefilter. See the module documentation.
 pub struct Gate {
-    ac: DFA,
+    ac: Literals,
     needle: Vec<Needle>,
     members: Vec<(u32, u64)>,
     /// `u64` words in a disjunction bit set.
@@ -138,49 +128,21 @@ impl Gate {
     /// inside it (bit i = category i), and leaves in `bits` (cleared first)
     /// the disjunctions it satisfies. `seen` is working memory from
     /// [`Gate::seen`].
-    ///
-    /// Every occurrence of every pattern is seen, as an overlapping
-    /// Aho–Corasick search reports them, but the DFA is walked here
-    /// directly: the library's overlapping iterator returns once per match
-    /// through a dynamically dispatched search, which cost more than the
-    /// walk itself on clauses full of common literals.
     pub fn scan(&self, clause: &[u8], bits: &mut [u64], seen: &mut Seen) -> u64 {
         bits.fill(0);
         seen.next();
         let mut mask = 0u64;
-        // The DFA is built unanchored (the default start kind), so this
-        // start state exists.
-        let Ok(mut sid) = self.ac.start_state(Anchored::No) else { return 0 };
-        let mut at = 0;
-        loop {
-            // An unanchored standard search never dies; the test keeps the
-            // walk exact if it did.
-            if self.ac.is_special(sid) {
-                if self.ac.is_dead(sid) {
-                    break;
-                }
-                if self.ac.is_match(sid) {
-                    for i in 0..self.ac.match_len(sid) {
-                        let p = self.ac.match_pattern(sid, i).as_usize();
-                        match self.needle[p] {
-                            Needle::Trigger(ci) => mask |= 1 << ci,
-                            // A common literal ("you") can belong to hundreds
-                            // of disjunctions: set them on its first
-                            // occurrence only.
-                            Needle::Literal { start, end } if seen.first(p) => {
-                                for &(w, set) in &self.members[start as usize..end as usize] {
-                                    bits[w as usize] |= set;
-                                }
-                            }
-                            Needle::Literal { .. } => {}
-                        }
-                    }
+        self.ac.each_match(clause, |p| match self.needle[p] {
+            Needle::Trigger(ci) => mask |= 1 << ci,
+            // A common literal ("you") can belong to hundreds of
+            // disjunctions: set them on its first occurrence only.
+            Needle::Literal { start, end } if seen.first(p) => {
+                for &(w, set) in &self.members[start as usize..end as usize] {
+                    bits[w as usize] |= set;
                 }
             }
-            let Some(&b) = clause.get(at) else { break };
-            sid = self.ac.next_state(Anchored::No, sid, b);
-            at += 1;
-        }
+            Needle::Literal { .. } => {}
+        });
         mask
     }
 
@@ -222,48 +184,3 @@ pub fn has(d: u32, bits: &[u64]) -> bool {
     bits[d as usize / 64] & (1 << (d % 64)) != 0
 }
 
-#[cfg(test)]
-mod tests {
-    use aho_corasick::automaton::Automaton;
-    use aho_corasick::Input;
-
-    use super::{Gate, Needle};
-    use crate::taxonomy::EXAMPLES;
-
-    /// The library's own overlapping search over the gate's automaton: what
-    /// [`Gate::scan`]'s hand-written walk must equal.
-    fn scan_by_iterator(g: &Gate, clause: &[u8], bits: &mut [u64]) -> u64 {
-        bits.fill(0);
-        let mut mask = 0u64;
-        let Ok(matches) = g.ac.try_find_overlapping_iter(Input::new(clause)) else { panic!("standard semantics") };
-        for m in matches {
-            match g.needle[m.pattern().as_usize()] {
-                Needle::Trigger(ci) => mask |= 1 << ci,
-                Needle::Literal { start, end } => {
-                    for &(w, set) in &g.members[start as usize..end as usize] {
-                        bits[w as usize] |= set;
-                    }
-                }
-            }
-        }
-        mask
-    }
-
-    /// On every example sentence and every line of the sample policy, the
-    /// walk finds the triggers and literals the overlapping iterator finds.
-    #[test]
-    fn the_walk_sees_every_overlapping_match() {
-        let g = &super::super::Classifier::global().gate;
-        let sample = include_str!("../../../samples/lumio-policy.html").to_ascii_lowercase();
-        let clauses = EXAMPLES.iter().map(|e| e.text.to_ascii_lowercase()).chain(sample.lines().map(String::from));
-        let (mut bits, mut want_bits, mut seen) = (g.bits(), g.bits(), g.seen());
-        let mut triggered = 0;
-        for clause in clauses.chain([String::new()]) {
-            let mask = g.scan(clause.as_bytes(), &mut bits, &mut seen);
-            assert_eq!(mask, scan_by_iterator(g, clause.as_bytes(), &mut want_bits), "triggers of {clause:?}");
-            assert_eq!(bits, want_bits, "literals of {clause:?}");
-            triggered += usize::from(mask != 0);
-        }
-        assert!(triggered > 100, "only {triggered} clauses had a trigger");
-    }
-}
