@@ -60,6 +60,10 @@ pub struct Regexes {
     /// For a head with known start literals, which words it can start at,
     /// by regex id.
     starts: Vec<Option<Box<StartFilter>>>,
+    /// By regex id: whether some branch with a tail has it as its head.
+    /// The other heads only decide whether their branch matches, so a
+    /// clause's search for them stops at the first match found.
+    has_tail: Vec<bool>,
 }
 
 impl Regexes {
@@ -69,6 +73,7 @@ impl Regexes {
         if id == next {
             self.list.push(Lazy { source, dfa: OnceLock::new() });
             self.starts.push(None);
+            self.has_tail.push(false);
         }
         id
     }
@@ -89,9 +94,15 @@ impl Regexes {
     }
 
     /// Where the successive leftmost-first matches of regex `id` end in
-    /// `hay` (each search resumes where the previous match ended).
-    fn ends(&self, id: u32, caches: &mut [Option<Cache>], hay: &[u8], out: &mut Vec<usize>) {
+    /// `hay` (each search resumes where the previous match ended); with
+    /// `first_only`, only whether there is one: at most one end, of the
+    /// first match seen.
+    fn ends(&self, id: u32, caches: &mut [Option<Cache>], hay: &[u8], first_only: bool, out: &mut Vec<usize>) {
         out.clear();
+        if first_only {
+            out.extend(self.search_end(id, caches, &Input::new(hay).earliest(true)));
+            return;
+        }
         let mut input = Input::new(hay);
         while let Some(end) = self.search_end(id, caches, &input) {
             out.push(end);
@@ -109,7 +120,8 @@ impl Regexes {
     /// past the previous match. Same result, since the leftmost match
     /// starts at the first candidate where an anchored search succeeds,
     /// and reads a few bytes per candidate instead of the whole clause.
-    fn ends_at(&self, id: u32, caches: &mut [Option<Cache>], hay: &[u8], candidates: &[u32], out: &mut Vec<usize>) {
+    /// With `first_only`, as [`Regexes::ends`].
+    fn ends_at(&self, id: u32, caches: &mut [Option<Cache>], hay: &[u8], candidates: &[u32], first_only: bool, out: &mut Vec<usize>) {
         out.clear();
         let mut from = 0;
         for &c in candidates {
@@ -117,9 +129,13 @@ impl Regexes {
             if c < from {
                 continue;
             }
-            let input = Input::new(hay).range(c..).anchored(Anchored::Yes);
+            // A match starts at `c` exactly when the earliest one does.
+            let input = Input::new(hay).range(c..).anchored(Anchored::Yes).earliest(first_only);
             if let Some(end) = self.search_end(id, caches, &input) {
                 out.push(end);
+                if first_only {
+                    return;
+                }
                 from = if end == c { c + 1 } else { end };
             }
         }
@@ -179,10 +195,12 @@ impl Scratch {
         }
     }
 
-    /// The head matches of regex `id` in the current clause `hay`.
+    /// The head matches of regex `id` in the current clause `hay` (only
+    /// the first one seen when no branch with a tail has it as its head).
     fn ends(&mut self, regexes: &Regexes, id: u32, hay: &[u8]) -> &[usize] {
         let i = id as usize;
         if self.stamp[i] != self.epoch {
+            let first_only = !regexes.has_tail[i];
             match &regexes.starts[i] {
                 Some(filter) => {
                     if self.words_stamp != self.epoch {
@@ -190,9 +208,9 @@ impl Scratch {
                         self.words_stamp = self.epoch;
                     }
                     self.words.candidates(filter, &mut self.candidates);
-                    regexes.ends_at(id, &mut self.caches, hay, &self.candidates, &mut self.ends[i]);
+                    regexes.ends_at(id, &mut self.caches, hay, &self.candidates, first_only, &mut self.ends[i]);
                 }
-                None => regexes.ends(id, &mut self.caches, hay, &mut self.ends[i]),
+                None => regexes.ends(id, &mut self.caches, hay, first_only, &mut self.ends[i]),
             }
             self.stamp[i] = self.epoch;
         }
@@ -216,6 +234,7 @@ impl Branch {
     /// branch needs and the literals its head starts with.
     fn new(b: &crate::taxonomy::Branch, regexes: &mut Regexes, gate: Option<&mut GateBuilder>) -> Self {
         let head = regexes.intern(b.head);
+        regexes.has_tail[head as usize] |= b.tail.is_some();
         let needs = match gate {
             None => Box::default(),
             Some(g) => {
@@ -254,7 +273,7 @@ impl Branch {
             None => regexes.is_match(self.head, &mut scratch.caches, Input::new(hay)),
             Some(tail) => {
                 let mut ends = Vec::new();
-                regexes.ends(self.head, &mut scratch.caches, hay, &mut ends);
+                regexes.ends(self.head, &mut scratch.caches, hay, false, &mut ends);
                 ends.iter().any(|&at| regexes.tail_at(tail, &mut scratch.caches, hay, at))
             }
         }
