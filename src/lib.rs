@@ -40,6 +40,7 @@ pub mod blocks;
 pub mod diff;
 pub mod error;
 pub mod findings;
+pub mod literal_scan;
 pub mod model;
 pub mod prevalence;
 pub mod report;

@@ -31,7 +31,7 @@ mod starts;
 use std::sync::{Mutex, OnceLock};
 
 use self::gate::{Gate, GateBuilder};
-use self::matcher::{Matcher, Regexes, Scratch};
+use self::matcher::{Matcher, Regexes, RuleBranches, Scratch};
 use crate::segment::Segment;
 use crate::taxonomy::{Category, Rule, CATEGORIES};
 
@@ -64,8 +64,6 @@ pub struct RuleHit {
 
 struct CompiledRule {
     def: &'static Rule,
-    /// Matched on the clause, behind the gate.
-    pattern: Matcher,
     /// Matched on the whole sentence.
     also: Option<Matcher>,
     unless: Option<Matcher>,
@@ -74,6 +72,8 @@ struct CompiledRule {
 struct CompiledCategory {
     /// Sentence-level veto.
     unless: Option<Matcher>,
+    /// The rules' patterns, matched on the clause behind the gate.
+    patterns: RuleBranches,
     rules: Vec<CompiledRule>,
 }
 
@@ -103,12 +103,12 @@ impl Classifier {
             .iter()
             .map(|c| CompiledCategory {
                 unless: c.unless.map(|p| Matcher::new(p, &mut regexes, Some(&mut gate))),
+                patterns: RuleBranches::new(c.rules.iter().map(|r| r.pattern), &mut regexes, &mut gate),
                 rules: c
                     .rules
                     .iter()
                     .map(|r| CompiledRule {
                         def: r,
-                        pattern: Matcher::new(r.pattern, &mut regexes, Some(&mut gate)),
                         also: r.also.map(|p| Matcher::new(p, &mut regexes, Some(&mut gate))),
                         unless: r.unless.map(|p| Matcher::new(p, &mut regexes, Some(&mut gate))),
                     })
@@ -175,9 +175,8 @@ impl Classifier {
                 let ci = mask.trailing_zeros() as usize;
                 mask &= mask - 1;
                 let cat = &self.categories[ci];
-                let rule = cat.rules.iter().position(|r| {
-                    r.pattern.is_match_gated(&self.regexes, clause, &mut scratch)
-                        && self.sentence_allows(r, sentence, whole, &mut scratch)
+                let rule = cat.patterns.first_match(&self.regexes, clause, &mut scratch, |r, scratch| {
+                    self.sentence_allows(&cat.rules[r], sentence, whole, scratch)
                 });
                 if let Some(rule) = rule.filter(|_| !self.vetoed(cat, sentence, whole, &mut scratch)) {
                     hits.push(RuleHit { segment: first + i, category: ci, rule });
@@ -243,8 +242,9 @@ mod tests {
                 let ci = m.trailing_zeros() as usize;
                 m &= m - 1;
                 let cat = &c.categories[ci];
-                let rule = cat.rules.iter().position(|r| {
-                    r.pattern.is_match(&c.regexes, clause, &mut scratch) && c.sentence_allows(r, sentence, false, &mut scratch)
+                let rule = (0..cat.rules.len()).find(|&r| {
+                    cat.patterns.rule_is_match(r, &c.regexes, clause, &mut scratch)
+                        && c.sentence_allows(&cat.rules[r], sentence, false, &mut scratch)
                 });
                 if let Some(rule) = rule.filter(|_| !c.vetoed(cat, sentence, false, &mut scratch)) {
                     hits.push(RuleHit { segment: si, category: ci, rule });

@@ -23,10 +23,10 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::AhoCorasick;
 use serde::Serialize;
 
 use crate::findings::Finding;
+use crate::literal_scan::Literals;
 use crate::taxonomy::{self, Group};
 
 /// The kind of document.
@@ -100,15 +100,13 @@ const REPORTING: &[&str] = &["said", "says", "according to", "told"];
 /// One automaton over the three phrase lists, built once: the document is
 /// read once instead of once per phrase (37 passes cost more than the
 /// segmentation). Pattern ids follow the lists' order.
-fn phrases() -> &'static AhoCorasick {
-    static PHRASES: OnceLock<AhoCorasick> = OnceLock::new();
+fn phrases() -> &'static Literals {
+    static PHRASES: OnceLock<Literals> = OnceLock::new();
     PHRASES.get_or_init(|| {
-        let all = PRIVACY_WORDS.iter().chain(TERMS_WORDS).chain(REPORTING);
+        let all: Vec<&str> = PRIVACY_WORDS.iter().chain(TERMS_WORDS).chain(REPORTING).copied().collect();
         // Short literal phrases: building cannot fail; an empty automaton
         // (no vocabulary evidence) is the fallback.
-        let built = AhoCorasick::new(all).or_else(|_| AhoCorasick::new(Vec::<&str>::new()));
-        let Ok(ac) = built else { unreachable!("an empty Aho-Corasick automaton always builds") };
-        ac
+        Literals::new(&all).unwrap_or_else(Literals::empty)
     })
 }
 
@@ -118,13 +116,11 @@ fn phrases() -> &'static AhoCorasick {
 fn phrase_counts(lower: &str) -> (usize, usize, usize) {
     let (p, t) = (PRIVACY_WORDS.len(), PRIVACY_WORDS.len() + TERMS_WORDS.len());
     let mut counts = (0, 0, 0);
-    for m in phrases().find_overlapping_iter(lower) {
-        match m.pattern().as_usize() {
-            i if i < p => counts.0 += 1,
-            i if i < t => counts.1 += 1,
-            _ => counts.2 += 1,
-        }
-    }
+    phrases().each_match(lower.as_bytes(), |i| match i {
+        i if i < p => counts.0 += 1,
+        i if i < t => counts.1 += 1,
+        _ => counts.2 += 1,
+    });
     counts
 }
 

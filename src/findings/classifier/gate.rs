@@ -10,9 +10,9 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::literals::Condition;
+use crate::literal_scan::Literals;
 use crate::taxonomy::Category;
 
 /// What an Aho–Corasick pattern stands for.
@@ -100,24 +100,18 @@ impl GateBuilder {
             patterns.push(literal);
             needle.push(Needle::Literal { start, end: members.len() as u32 });
         }
-        // A DFA: one table lookup per byte (the default, a contiguous NFA,
-        // measured 20 % slower here); ≈ 2 MB for the built-in taxonomy.
-        // Triggers are checked by build.rs and literals come from parsed
-        // regexes, so building cannot fail; an empty automaton (nothing
-        // plausible) is the fallback.
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .or_else(|_| AhoCorasick::new(Vec::<&str>::new()));
-        let Ok(ac) = ac else { unreachable!("an empty Aho-Corasick automaton always builds") };
+        // A DFA (a contiguous NFA measured 20 % slower here); ≈ 2 MB for
+        // the built-in taxonomy. Triggers are checked by build.rs and
+        // literals come from parsed regexes, so building cannot fail; an
+        // empty automaton (nothing plausible) is the fallback.
+        let ac = Literals::new(&patterns).unwrap_or_else(Literals::empty);
         Gate { ac, needle, members, words: self.disjunctions.len().div_ceil(64) }
     }
 }
 
 /// The compiled prefilter. See the module documentation.
 pub struct Gate {
-    ac: AhoCorasick,
+    ac: Literals,
     needle: Vec<Needle>,
     members: Vec<(u32, u64)>,
     /// `u64` words in a disjunction bit set.
@@ -138,20 +132,17 @@ impl Gate {
         bits.fill(0);
         seen.next();
         let mut mask = 0u64;
-        for m in self.ac.find_overlapping_iter(clause) {
-            let p = m.pattern().as_usize();
-            match self.needle[p] {
-                Needle::Trigger(ci) => mask |= 1 << ci,
-                // A common literal ("you") can belong to hundreds of
-                // disjunctions: set them on its first occurrence only.
-                Needle::Literal { start, end } if seen.first(p) => {
-                    for &(w, set) in &self.members[start as usize..end as usize] {
-                        bits[w as usize] |= set;
-                    }
+        self.ac.each_match(clause, |p| match self.needle[p] {
+            Needle::Trigger(ci) => mask |= 1 << ci,
+            // A common literal ("you") can belong to hundreds of
+            // disjunctions: set them on its first occurrence only.
+            Needle::Literal { start, end } if seen.first(p) => {
+                for &(w, set) in &self.members[start as usize..end as usize] {
+                    bits[w as usize] |= set;
                 }
-                Needle::Literal { .. } => {}
             }
-        }
+            Needle::Literal { .. } => {}
+        });
         mask
     }
 
@@ -185,5 +176,11 @@ impl Seen {
 
 /// Whether every disjunction in `needs` is set in `bits`.
 pub fn satisfied(needs: &[u32], bits: &[u64]) -> bool {
-    needs.iter().all(|&d| bits[d as usize / 64] & (1 << (d % 64)) != 0)
+    needs.iter().all(|&d| has(d, bits))
 }
+
+/// Whether disjunction `d` is set in `bits`.
+pub fn has(d: u32, bits: &[u64]) -> bool {
+    bits[d as usize / 64] & (1 << (d % 64)) != 0
+}
+
