@@ -22,6 +22,8 @@
 pub const HASH_BITS: u32 = 18;
 const MASK: u32 = (1 << HASH_BITS) - 1;
 
+use super::word_cache::{WordCache, WordInfo};
+
 const FNV_OFFSET: u32 = 0x811c_9dc5;
 const FNV_PRIME: u32 = 0x0100_0193;
 
@@ -147,6 +149,7 @@ impl FeatureConfig {
 pub struct Featurizer {
     buckets: Vec<u32>,
     seen: Vec<u64>,
+    words: WordCache,
 }
 
 impl Featurizer {
@@ -158,9 +161,9 @@ impl Featurizer {
     /// The distinct buckets of `text`, in order of first occurrence (empty
     /// when `text` has no token). Valid until the next call.
     ///
-    /// One pass over the bytes: each token byte advances the word's FNV
-    /// hash and a rolling window of the last `char_n` marked bytes, so a
-    /// character n-gram costs one shift and one [`mix`], not n hash steps.
+    /// One pass over the bytes finds the tokens; a token's own features
+    /// come from a bounded per-featurizer memo of the words seen
+    /// ([`super::word_cache`]), computed by [`word_features`] on a miss.
     pub fn buckets(&mut self, text: &[u8], cfg: FeatureConfig) -> &[u32] {
         if self.seen.is_empty() {
             self.seen = vec![0; (1 << HASH_BITS) / 64];
@@ -179,24 +182,22 @@ impl Featurizer {
                 i += punctuation_len(text, i).max(1);
                 continue;
             }
-            let mut h = FNV_OFFSET;
-            let mut window = u64::from(b'<');
-            let mut marked = 1; // bytes in the marked word so far
+            // Only find the token's end and a probe key here; its features
+            // come from the memo (see `word_cache`).
+            let start = i;
+            let mut key = FNV_OFFSET;
             loop {
-                let raw = text[i];
-                letters.count(raw);
-                let b = norm(raw);
-                h = (h ^ u32::from(b)).wrapping_mul(FNV_PRIME);
-                window = window << 8 | u64::from(b);
-                marked += 1;
-                grams.push_full(&mut out, window, marked);
+                key = (key ^ u32::from(text[i])).wrapping_mul(FNV_PRIME);
                 i += 1;
                 if ends_token(text, i) {
                     break;
                 }
             }
-            grams.push_last(&mut out, window << 8 | u64::from(b'>'), marked + 1);
-            let word = mix(h ^ SEED_WORD);
+            let (info, word_grams) = self.words.get(&text[start..i], key, cfg.char_n, |raw, v| word_features(raw, grams, v));
+            word_grams.iter().for_each(|&g| out.push(g));
+            letters.letters += info.letters as usize;
+            letters.upper += info.upper as usize;
+            let word = info.word;
             out.push(word & MASK);
             if cfg.bigrams {
                 if let Some(p) = prev {
@@ -215,6 +216,29 @@ impl Featurizer {
         }
         &self.buckets
     }
+}
+
+/// The n-gram buckets of one token's raw bytes `raw` (appended to `out`,
+/// in order, duplicates kept) and its word hash and letter counts.
+///
+/// Each byte advances the word's FNV hash and a rolling window of the last
+/// `char_n` marked bytes, so a character n-gram costs one shift and one
+/// [`mix`], not n hash steps.
+fn word_features(raw: &[u8], grams: CharGrams, out: &mut Vec<u32>) -> WordInfo {
+    let mut letters = Letters::default();
+    let mut h = FNV_OFFSET;
+    let mut window = u64::from(b'<');
+    let mut marked = 1; // bytes in the marked word so far
+    for &byte in raw {
+        letters.count(byte);
+        let b = norm(byte);
+        h = (h ^ u32::from(b)).wrapping_mul(FNV_PRIME);
+        window = window << 8 | u64::from(b);
+        marked += 1;
+        grams.push_full(out, window, marked);
+    }
+    grams.push_last(out, window << 8 | u64::from(b'>'), marked + 1);
+    WordInfo { word: mix(h ^ SEED_WORD), letters: letters.letters as u32, upper: letters.upper as u32 }
 }
 
 /// ASCII letters and capitals seen (for the capitals shape flag).
@@ -250,7 +274,7 @@ impl CharGrams {
     /// The gram ending at the window's last byte, once `marked` bytes of
     /// the marked word are in it and they make a whole gram.
     #[inline]
-    fn push_full(self, out: &mut Sink<'_>, window: u64, marked: usize) {
+    fn push_full(self, out: &mut Vec<u32>, window: u64, marked: usize) {
         if self.n > 0 && marked >= self.n {
             out.push(gram_bucket(window & self.mask));
         }
@@ -260,7 +284,7 @@ impl CharGrams {
     /// shorter than n, the single gram of its whole marked form (whose
     /// first byte, `<`, is non-zero, so it never equals a full gram).
     #[inline]
-    fn push_last(self, out: &mut Sink<'_>, window: u64, marked: usize) {
+    fn push_last(self, out: &mut Vec<u32>, window: u64, marked: usize) {
         if self.n == 0 {
             return;
         }

@@ -19,6 +19,7 @@ pub mod combine;
 pub mod data;
 pub mod features;
 pub mod format;
+pub mod word_cache;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod recipe;
 #[cfg(not(target_arch = "wasm32"))]
