@@ -21,6 +21,8 @@
 /// Number of hash bits: buckets are in `0..1 << HASH_BITS`.
 pub const HASH_BITS: u32 = 18;
 const MASK: u32 = (1 << HASH_BITS) - 1;
+/// Words of the featurizer's one-bit-per-bucket duplicate filter.
+const SEEN_WORDS: usize = (1 << HASH_BITS) / 64;
 
 use super::word_cache::{WordCache, WordInfo};
 
@@ -166,13 +168,16 @@ impl Featurizer {
     /// ([`super::word_cache`]), computed by [`word_features`] on a miss.
     pub fn buckets(&mut self, text: &[u8], cfg: FeatureConfig) -> &[u32] {
         if self.seen.is_empty() {
-            self.seen = vec![0; (1 << HASH_BITS) / 64];
+            self.seen = vec![0; SEEN_WORDS];
         }
+        // A fixed-size view: indices masked to the hash bits need no bounds
+        // checks.
+        let seen: &mut [u64; SEEN_WORDS] = (&mut self.seen[..]).try_into().expect("allocated with SEEN_WORDS words");
         for &b in &self.buckets {
-            self.seen[b as usize / 64] &= !(1 << (b % 64));
+            seen[(b & MASK) as usize / 64] &= !(1 << (b % 64));
         }
         self.buckets.clear();
-        let mut out = Sink { buckets: &mut self.buckets, seen: &mut self.seen };
+        let mut out = Sink { buckets: &mut self.buckets, seen };
         let grams = CharGrams::new(cfg.char_n);
         let mut letters = Letters::default();
         let mut prev: Option<u32> = None;
@@ -353,13 +358,13 @@ fn shape_flags_counted(text: &[u8], Letters { letters, upper }: Letters) -> u32 
 /// Collects distinct buckets.
 struct Sink<'a> {
     buckets: &'a mut Vec<u32>,
-    seen: &'a mut [u64],
+    seen: &'a mut [u64; SEEN_WORDS],
 }
 
 impl Sink<'_> {
     #[inline]
     fn push(&mut self, b: u32) {
-        let (word, bit) = (&mut self.seen[b as usize / 64], 1u64 << (b % 64));
+        let (word, bit) = (&mut self.seen[(b & MASK) as usize / 64], 1u64 << (b % 64));
         if *word & bit == 0 {
             *word |= bit;
             self.buckets.push(b);
