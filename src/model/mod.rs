@@ -232,3 +232,26 @@ pub fn rule_id_bucket(category: usize, rule: u16, bits: u32) -> u32 {
 pub fn confidence(score: f32, threshold: f32) -> f32 {
     1.0 / (1.0 + (-(score - threshold) * 4.0).exp())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_popcnt_and_portable_lookups_agree() {
+        // On x86-64 `accumulate` takes the popcnt loop whenever the CPU has
+        // the instruction, so the portable loop is checked against it here.
+        let model = Model::global().expect("embedded model decodes");
+        let mut feat = Featurizer::new();
+        let text = b"We may terminate your account at any time, without notice, and you agree to binding arbitration.";
+        let buckets = feat.buckets(text, model.feature_config()).to_vec();
+        let all: Vec<u32> = (0..1u32 << model.hash_bits).step_by(7).collect();
+        for b in [&buckets, &all] {
+            let (mut fast, mut portable) = (vec![0.0; model.heads().len()], vec![0.0; model.heads().len()]);
+            model.accumulate(b, 0.25, &mut fast);
+            model.accumulate_portable(b, 0.25, &mut portable);
+            assert_eq!(fast, portable);
+            assert!(fast.iter().any(|&s| s != 0.0), "some bucket has a weight");
+        }
+    }
+}
