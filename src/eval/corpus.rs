@@ -14,6 +14,9 @@ use crate::error::Error;
 pub struct UnfairSentence {
     /// `<Company>_<n>`.
     pub id: String,
+    /// The company (the id's `<Company>`); empty if a line leaves it out.
+    #[serde(default)]
+    pub company: String,
     /// The tokenised sentence.
     pub text: String,
     /// Categories judged potentially unfair; empty for a fair or unrelated sentence.

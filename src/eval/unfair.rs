@@ -88,8 +88,7 @@ pub fn evaluate_with(corpus: &Corpus, split: Split, predict: &dyn Fn(&str) -> Ve
         let text = ptb::detokenize(&row.text);
         let predicted = predict(&text);
         scores.add(&row.labels, &predicted);
-        let company = row.id.rsplit_once('_').map_or(row.id.as_str(), |(c, _)| c);
-        errors.extend(label_errors(company, &text, &row.labels, &predicted));
+        errors.extend(label_errors(&row.company, &text, &row.labels, &predicted));
     }
     Ok(LabelReport { errors, ..LabelReport::from_scores(&scores) })
 }

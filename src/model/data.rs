@@ -5,10 +5,8 @@
 
 use std::collections::BTreeSet;
 
-use serde::Deserialize;
-
 use crate::error::Error;
-use crate::eval::corpus::Corpus;
+use crate::eval::corpus::{ClaudetteSentence, Corpus, UnfairSentence};
 use crate::eval::{ptb, UNFAIR_CATEGORIES};
 
 /// One labelled sentence of either corpus.
@@ -31,27 +29,6 @@ impl Row {
     pub fn has(&self, i: usize) -> bool {
         self.labels >> i & 1 == 1
     }
-}
-
-#[derive(Deserialize)]
-struct UnfairLine {
-    #[serde(default)]
-    company: String,
-    text: String,
-    #[serde(default)]
-    labels: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct ClaudetteLine {
-    doc: String,
-    text: String,
-    #[serde(default)]
-    unfair_labels: Vec<String>,
-    #[serde(default)]
-    tags: Vec<String>,
-    #[serde(default)]
-    test_fold: Option<u8>,
 }
 
 fn mask(labels: &[String]) -> u8 {
@@ -99,13 +76,13 @@ impl Data {
     /// Reads `unfair-tos/{train,dev}.jsonl` and `claudette-2024-en/sentences.jsonl`.
     pub fn load(corpus: &Corpus) -> Result<Data, Error> {
         let unfair = |split: &str| -> Result<Vec<Row>, Error> {
-            let lines: Vec<UnfairLine> = corpus.read_jsonl(&format!("unfair-tos/{split}.jsonl"))?;
+            let lines: Vec<UnfairSentence> = corpus.read_jsonl(&format!("unfair-tos/{split}.jsonl"))?;
             Ok(lines
                 .into_iter()
                 .map(|l| Row { doc: l.company, text: ptb::detokenize(&l.text), labels: mask(&l.labels), levels: [0; 8], fold: None })
                 .collect())
         };
-        let lines: Vec<ClaudetteLine> = corpus.read_jsonl("claudette-2024-en/sentences.jsonl")?;
+        let lines: Vec<ClaudetteSentence> = corpus.read_jsonl("claudette-2024-en/sentences.jsonl")?;
         let claudette = lines
             .into_iter()
             .map(|l| {
