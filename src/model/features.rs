@@ -18,13 +18,13 @@
 //! n-grams in the training data they are rare, and the trained model keeps
 //! only the buckets with a weight (see [`super::format`]).
 
+use super::word_cache::{WordCache, WordInfo};
+
 /// Number of hash bits: buckets are in `0..1 << HASH_BITS`.
 pub const HASH_BITS: u32 = 18;
 const MASK: u32 = (1 << HASH_BITS) - 1;
 /// Words of the featurizer's one-bit-per-bucket duplicate filter.
 const SEEN_WORDS: usize = (1 << HASH_BITS) / 64;
-
-use super::word_cache::{WordCache, WordInfo};
 
 const FNV_OFFSET: u32 = 0x811c_9dc5;
 const FNV_PRIME: u32 = 0x0100_0193;

@@ -59,6 +59,11 @@ pub struct WordCache {
     tag: u8,
 }
 
+/// The probe table's first slot for a word of probe key `key`.
+fn slot(key: u32) -> usize {
+    (key.wrapping_mul(0x9e37_79b1) >> 16) as usize & (SLOTS - 1)
+}
+
 impl WordCache {
     /// Empties the memo (keeping its buffers).
     fn clear(&mut self) {
@@ -81,31 +86,29 @@ impl WordCache {
             self.clear();
             self.tag = tag;
         }
-        let mut s = (key.wrapping_mul(0x9e37_79b1) >> 16) as usize & (SLOTS - 1);
-        if raw.len() <= MAX_WORD_LEN {
-            loop {
-                let e = self.slots[s];
-                if e == 0 {
-                    break;
-                }
-                let en = self.entries[e as usize - 1];
-                if en.key == key && &self.bytes[en.bytes_at as usize..][..usize::from(en.len)] == raw {
-                    let grams = &self.grams[en.grams_at as usize..][..usize::from(en.grams_len)];
-                    return (en.info, grams);
-                }
-                s = (s + 1) & (SLOTS - 1);
-            }
-        }
-        // A miss: compute at the end of the arena, and keep it if it may be
-        // memoised (after emptying a full memo; the slot is found again).
-        if raw.len() <= MAX_WORD_LEN && self.entries.len() == MAX_ENTRIES {
-            self.clear();
-            s = (key.wrapping_mul(0x9e37_79b1) >> 16) as usize & (SLOTS - 1);
-        }
         if raw.len() > MAX_WORD_LEN {
             self.long.clear();
             let info = compute(raw, &mut self.long);
             return (info, &self.long);
+        }
+        let mut s = slot(key);
+        loop {
+            let e = self.slots[s];
+            if e == 0 {
+                break;
+            }
+            let en = self.entries[e as usize - 1];
+            if en.key == key && &self.bytes[en.bytes_at as usize..][..usize::from(en.len)] == raw {
+                let grams = &self.grams[en.grams_at as usize..][..usize::from(en.grams_len)];
+                return (en.info, grams);
+            }
+            s = (s + 1) & (SLOTS - 1);
+        }
+        // A miss: computed at the end of the arena and kept, after emptying
+        // a full memo (where the probe starts again at the word's own slot).
+        if self.entries.len() == MAX_ENTRIES {
+            self.clear();
+            s = slot(key);
         }
         let at = self.grams.len();
         let info = compute(raw, &mut self.grams);

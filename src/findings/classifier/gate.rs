@@ -10,7 +10,6 @@
 
 use std::collections::HashMap;
 
-
 use super::literals::Condition;
 use crate::literal_scan::Literals;
 use crate::taxonomy::Category;
@@ -183,4 +182,3 @@ pub fn satisfied(needs: &[u32], bits: &[u64]) -> bool {
 pub fn has(d: u32, bits: &[u64]) -> bool {
     bits[d as usize / 64] & (1 << (d % 64)) != 0
 }
-
