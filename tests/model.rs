@@ -119,6 +119,26 @@ fn shipped_pipeline_marks_agreement_between_rules_and_model() {
     assert!(f.confidence > 0.5);
 }
 
+/// A list item is read with its lead-in: alone, "interruptions of the
+/// service." is nothing; after "… we shall not be liable to you for:" it
+/// limits liability, and ends the list (it ends with a full stop), so the
+/// sentence after it is read alone again.
+#[test]
+fn list_items_take_their_lead_in_s_category() {
+    let lol = |blocks: &[&str]| -> Vec<usize> {
+        let a = clausemark::report::analyze(&Document::from_blocks(blocks));
+        let mut b: Vec<usize> = a.findings.iter().filter(|f| f.category == "limitation_of_liability" && f.risk.is_flag()).map(|f| f.block).collect();
+        b.dedup();
+        b
+    };
+    let item = "interruptions of the service.";
+    assert_eq!(lol(&[item]), Vec::<usize>::new(), "alone, the item is not flagged");
+    let lead = "To the fullest extent permitted by law, we shall not be liable to you for:";
+    assert_eq!(lol(&[lead]), vec![0], "the lead-in is");
+    assert_eq!(lol(&[lead, "(a) any indirect damages;", item, "You keep the photos you upload."]), vec![0, 1, 2]);
+    assert_eq!(lol(&["We like photos.", item]), Vec::<usize>::new(), "no lead-in, no context");
+}
+
 #[test]
 fn scores_do_not_depend_on_case_or_digits_and_empty_text_scores_the_bias() {
     let model = Model::global().expect("model loads");

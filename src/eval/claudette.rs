@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::corpus::{ClaudetteSentence, Corpus};
 use super::metrics::MultiLabel;
 use super::unfair::LabelReport;
-use super::{predicted_labels, risks_by_category, risks_by_category_with, UNFAIR_CATEGORIES};
+use super::{document_risks, predicted_labels, runs, UNFAIR_CATEGORIES};
 use crate::error::Error;
 use crate::findings::Risk;
 
@@ -98,8 +98,8 @@ pub fn level_risk(level: u8) -> Risk {
 pub fn evaluate(corpus: &Corpus, cross_validate: bool) -> Result<ClaudetteReport, Error> {
     let rows: Vec<ClaudetteSentence> = corpus.read_jsonl("claudette-2024-en/sentences.jsonl")?;
     let docs: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.doc.as_str()).collect();
-    let rules: Vec<_> = rows.iter().map(|r| risks_by_category_with(&r.text, None)).collect();
-    let shipped: Vec<_> = rows.iter().map(|r| risks_by_category(&r.text)).collect();
+    let rules = by_document(&rows, None);
+    let shipped = by_document(&rows, crate::model::Model::global());
     let cv = if cross_validate { Some(cross_validated(corpus, &rows)?) } else { None };
     let (rules, _) = score(&rows, &rules);
     let (shipped_in_sample, shipped_levels) = score(&rows, &shipped);
@@ -126,11 +126,23 @@ fn cross_validated(corpus: &Corpus, rows: &[ClaudetteSentence]) -> Result<Vec<Ve
             rows.iter().filter(|r| r.test_fold == fold).map(|r| company_key(&r.doc)).collect();
         let trained = recipe::train(&prep, &held_out);
         let model = crate::model::Model::from_stored(&trained.model);
-        for (i, r) in rows.iter().enumerate().filter(|(_, r)| r.test_fold == fold) {
-            out[i] = risks_by_category_with(&r.text, Some(&model));
+        for run in runs(rows, |r| r.doc.as_str()).into_iter().filter(|run| rows[run.start].test_fold == fold) {
+            let sentences: Vec<&str> = rows[run.clone()].iter().map(|r| r.text.as_str()).collect();
+            for (i, found) in run.zip(document_risks(&sentences, Some(&model))) {
+                out[i] = found;
+            }
         }
     }
     Ok(out)
+}
+
+/// Per row, the risks by category of the pipeline with `model`, each
+/// document's sentences analysed together ([`document_risks`]).
+fn by_document(rows: &[ClaudetteSentence], model: Option<&crate::model::Model>) -> Vec<Vec<(&'static str, Risk)>> {
+    runs(rows, |r| r.doc.as_str())
+        .into_iter()
+        .flat_map(|run| document_risks(&rows[run].iter().map(|r| r.text.as_str()).collect::<Vec<_>>(), model))
+        .collect()
 }
 
 /// Label scores and the level table of one set of predictions.

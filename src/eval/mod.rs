@@ -100,7 +100,7 @@ pub fn evaluate_full(root: &Path, split: Split, case_map: &CaseMap, cross_valida
         corpus: root.display().to_string(),
         split,
         unfair_tos: unfair::evaluate(&corpus, split)?,
-        unfair_tos_rules: unfair::evaluate_with(&corpus, split, &|t| predicted_labels(&risks_by_category_with(t, None)))?,
+        unfair_tos_rules: unfair::evaluate_with(&corpus, split, &|doc| document_risks(doc, None).iter().map(|r| predicted_labels(r)).collect())?,
         unfair_tos_model: text_only_model(&corpus, split)?,
         claudette: claudette::evaluate(&corpus, cross_validate)?,
         tosdr: tosdr::evaluate(&corpus, case_map)?,
@@ -108,39 +108,67 @@ pub fn evaluate_full(root: &Path, split: Split, case_map: &CaseMap, cross_valida
 }
 
 /// The "model alone" column: the shipped recipe without rule features,
-/// trained here, a sentence's labels = the heads at or above threshold.
+/// trained here, a sentence's labels = the heads at or above threshold,
+/// a list item scoring as in the pipeline (the higher of its own and its
+/// lead-in's score, [`crate::model::context`]).
 fn text_only_model(corpus: &Corpus, split: Split) -> Result<LabelReport, Error> {
+    use crate::model::context::{item_score, ListContext};
     use crate::model::recipe::{self, Data, Prepared, Recipe};
     let data = Data::load(corpus)?;
     let recipe = Recipe { rule_features: false, ..Recipe::DEFAULT };
     let trained = recipe::train(&Prepared::new(&data, &recipe), &std::collections::BTreeSet::new());
     let model = crate::model::Model::from_stored(&trained.model);
-    let predict = |text: &str| {
+    let predict = |sentences: &[&str]| {
         let mut f = crate::model::features::Featurizer::new();
+        let mut lists: ListContext<Vec<f32>> = ListContext::default();
         let mut scores = Vec::new();
-        model.score(text.as_bytes(), &mut f, &mut scores);
-        UNFAIR_CATEGORIES
-            .iter()
-            .copied()
-            .filter(|c| model.head(c).is_some_and(|h| scores[h] >= model.heads()[h].threshold))
-            .collect()
+        let mut out = Vec::new();
+        for text in sentences {
+            model.score(text.as_bytes(), &mut f, &mut scores);
+            let lead = lists.lead();
+            let labels = UNFAIR_CATEGORIES
+                .iter()
+                .copied()
+                .filter(|c| {
+                    model.head(c).is_some_and(|h| item_score(&scores, lead, h) >= model.heads()[h].threshold)
+                })
+                .collect();
+            out.push(labels);
+            lists.read(text, crate::segment::is_heading(text), || scores.clone());
+        }
+        out
     };
     unfair::evaluate_with(corpus, split, &predict)
 }
 
-/// Per category, the most serious risk at which `text` is found (any risk,
-/// including `good`/`neutral`), over the whole pipeline.
-pub fn risks_by_category(text: &str) -> Vec<(&'static str, Risk)> {
-    risks_by_category_with(text, crate::model::Model::global())
+/// Per sentence of one document, the most serious risk at which each
+/// category is found (any risk, including `good`/`neutral`), over the whole
+/// pipeline with `model` (`None` = the rules alone).
+///
+/// `sentences` are the document's sentences in order; they are analysed
+/// together, each one block of one document, as the extension analyses a
+/// page: a list item is read with its lead-in ([`crate::model::context`]).
+pub fn document_risks(sentences: &[&str], model: Option<&crate::model::Model>) -> Vec<Vec<(&'static str, Risk)>> {
+    let mut out = vec![Vec::new(); sentences.len()];
+    let doc = crate::Document::from_blocks(sentences);
+    for f in crate::report::analyze_with(&doc, model).findings {
+        let found: &mut Vec<(&'static str, Risk)> = &mut out[f.block];
+        match found.iter_mut().find(|(c, _)| *c == f.category) {
+            Some((_, r)) => *r = (*r).max(f.risk),
+            None => found.push((f.category, f.risk)),
+        }
+    }
+    out
 }
 
-/// [`risks_by_category`] with an explicit model; `None` = the rules alone.
-pub fn risks_by_category_with(text: &str, model: Option<&crate::model::Model>) -> Vec<(&'static str, Risk)> {
-    let mut out: Vec<(&'static str, Risk)> = Vec::new();
-    for f in crate::report::analyze_with(&crate::Document::from_text(text), model).findings {
-        match out.iter_mut().find(|(c, _)| *c == f.category) {
-            Some((_, r)) => *r = (*r).max(f.risk),
-            None => out.push((f.category, f.risk)),
+/// The runs of consecutive `items` that share a key (a corpus's rows are
+/// grouped by document that way), as index ranges in order.
+pub fn runs<T>(items: &[T], key: impl Fn(&T) -> &str) -> Vec<std::ops::Range<usize>> {
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match out.last_mut() {
+            Some(r) if key(&items[r.start]) == key(item) => r.end = i + 1,
+            _ => out.push(i..i + 1),
         }
     }
     out

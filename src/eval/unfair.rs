@@ -1,12 +1,13 @@
 //! UNFAIR-ToS (Lippi et al. 2019, LexGLUE split): each sentence is
-//! detokenised (see [`super::ptb`]), analysed alone, and its predicted labels
-//! compared with the gold ones over the eight categories.
+//! detokenised (see [`super::ptb`]) and analysed with the other sentences of
+//! its company's document, in order ([`super::document_risks`]); its
+//! predicted labels are compared with the gold ones over the eight categories.
 
 use serde::Serialize;
 
 use super::corpus::{Corpus, UnfairSentence};
 use super::metrics::{CategoryScore, MultiLabel, NineColumn};
-use super::{predicted_labels, ptb, risks_by_category, Split, UNFAIR_CATEGORIES};
+use super::{document_risks, predicted_labels, ptb, runs, Split, UNFAIR_CATEGORIES};
 use crate::error::Error;
 
 /// Multi-label scores over the eight UNFAIR-ToS categories.
@@ -75,20 +76,24 @@ impl LabelReport {
 
 /// Scores `unfair-tos/<split>.jsonl` with the shipped pipeline (rules + model).
 pub fn evaluate(corpus: &Corpus, split: Split) -> Result<LabelReport, Error> {
-    evaluate_with(corpus, split, &|text| predicted_labels(&risks_by_category(text)))
+    let model = crate::model::Model::global();
+    evaluate_with(corpus, split, &|doc| document_risks(doc, model).iter().map(|r| predicted_labels(r)).collect())
 }
 
-/// Scores `unfair-tos/<split>.jsonl` with `predict`, which maps a
-/// detokenised sentence to the labels it predicts.
-pub fn evaluate_with(corpus: &Corpus, split: Split, predict: &dyn Fn(&str) -> Vec<&'static str>) -> Result<LabelReport, Error> {
+/// Scores `unfair-tos/<split>.jsonl` with `predict`, which maps the
+/// detokenised sentences of one company's document, in order, to the labels
+/// it predicts for each.
+pub fn evaluate_with(corpus: &Corpus, split: Split, predict: &dyn Fn(&[&str]) -> Vec<Vec<&'static str>>) -> Result<LabelReport, Error> {
     let rows: Vec<UnfairSentence> = corpus.read_jsonl(&format!("unfair-tos/{}.jsonl", split.as_str()))?;
+    let texts: Vec<String> = rows.iter().map(|r| ptb::detokenize(&r.text)).collect();
     let mut scores = MultiLabel::new(&UNFAIR_CATEGORIES);
     let mut errors = Vec::new();
-    for row in &rows {
-        let text = ptb::detokenize(&row.text);
-        let predicted = predict(&text);
-        scores.add(&row.labels, &predicted);
-        errors.extend(label_errors(&row.company, &text, &row.labels, &predicted));
+    for run in runs(&rows, |r| r.company.as_str()) {
+        let sentences: Vec<&str> = texts[run.clone()].iter().map(String::as_str).collect();
+        for ((row, text), predicted) in rows[run.clone()].iter().zip(&texts[run]).zip(predict(&sentences)) {
+            scores.add(&row.labels, &predicted);
+            errors.extend(label_errors(&row.company, text, &row.labels, &predicted));
+        }
     }
     Ok(LabelReport { errors, ..LabelReport::from_scores(&scores) })
 }

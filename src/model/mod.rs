@@ -15,6 +15,7 @@
 //! reproduces it byte for byte.
 
 pub mod combine;
+pub mod context;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod data;
 pub mod features;

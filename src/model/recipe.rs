@@ -40,6 +40,7 @@
 
 use std::collections::BTreeSet;
 
+use super::context::{item_score, ListContext};
 use super::features::{FeatureConfig, Featurizer};
 use super::format::StoredModel;
 use super::train::{assemble, quantize, train_svm, Example, SvmParams};
@@ -215,18 +216,29 @@ fn fit<'p>(prep: &'p Prepared, held_out: &BTreeSet<String>) -> Fit<'p> {
 }
 
 /// Per category, the tuning column of `rows` scored by `heads` (the
-/// quantised heads: that is what ships).
-fn columns(prep: &Prepared, heads: &[super::format::StoredHead], rows: &[(&Row, &Example, u8)], out: &mut [Column]) {
+/// quantised heads: that is what ships). With `documents`, the rows are
+/// read as consecutive sentences of their documents and a list item scores
+/// as at inference ([`super::context`]: the higher of its own and its
+/// lead-in's score); without, each row stands alone (the taxonomy examples).
+fn columns(prep: &Prepared, heads: &[super::format::StoredHead], rows: &[(&Row, &Example, u8)], documents: bool, out: &mut [Column]) {
     let cfg = prep.recipe.features;
     let q = super::Model::from_stored(&assemble(cfg, prep.recipe.svm.extra_value as f32, heads.to_vec()));
     let mut scores = Vec::new();
+    let mut lists: ListContext<Vec<f32>> = ListContext::default();
+    let mut doc: Option<&str> = None;
     for (r, x, flags) in rows {
+        if doc != Some(r.doc.as_str()) {
+            lists = ListContext::default();
+            doc = Some(r.doc.as_str());
+        }
         q.score_with_extra(&x.buckets, &x.extra, &mut scores);
+        let lead = lists.lead().filter(|_| documents);
         for (i, c) in out.iter_mut().enumerate() {
-            c.scores.push(f64::from(scores[i]));
+            c.scores.push(f64::from(item_score(&scores, lead, i)));
             c.ruled.push(flags >> i & 1 == 1);
             c.gold.push(r.has(i));
         }
+        lists.read(&r.text, crate::segment::is_heading(&r.text), || scores.clone());
     }
 }
 
@@ -262,7 +274,7 @@ fn claudette_oof(prep: &Prepared, held_out: &BTreeSet<String>) -> Vec<Column> {
             .filter(|((r, _), _)| in_fold(r, fold))
             .map(|((r, x), &f)| (r, x, f))
             .collect();
-        columns(prep, heads, &rows, &mut out);
+        columns(prep, heads, &rows, true, &mut out);
     }
     out
 }
@@ -287,10 +299,10 @@ pub fn train(prep: &Prepared, held_out: &BTreeSet<String>) -> Trained {
 
     let mut dev = vec![Column::default(); UNFAIR_CATEGORIES.len()];
     let dev_rows: Vec<(&Row, &Example, u8)> = data.unfair_dev.iter().zip(&prep.dev).zip(&prep.dev_flags).map(|((r, x), &f)| (r, x, f)).collect();
-    columns(prep, &raw, &dev_rows, &mut dev);
+    columns(prep, &raw, &dev_rows, true, &mut dev);
     let mut examples = vec![Column::default(); UNFAIR_CATEGORIES.len()];
     let example_rows: Vec<(&Row, &Example, u8)> = data.examples.iter().zip(&prep.examples).map(|(r, x)| (r, x, 0)).collect();
-    columns(prep, &raw, &example_rows, &mut examples);
+    columns(prep, &raw, &example_rows, false, &mut examples);
     let claudette = if recipe.tune_on_claudette { claudette_oof(prep, held_out) } else { vec![Column::default(); UNFAIR_CATEGORIES.len()] };
 
     let mut heads = Vec::new();

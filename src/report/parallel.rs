@@ -5,7 +5,10 @@
 //! after a line break that ends a sentence), so each span can go through
 //! segmentation → rules → model → kind counts on its own thread; clauses are
 //! classified independently and the model reads one sentence at a time,
-//! which never crosses a cut. The spans' segments are concatenated, their
+//! which never crosses a cut — with one piece of context: a list item is
+//! read with its lead-in ([`crate::model::context`]), so a cut is also
+//! never placed inside a list (only after a sentence that closes every
+//! list, [`closes_lists`]). The spans' segments are concatenated, their
 //! hits shifted to the concatenation's indices and their counts added. The
 //! result is the same as on one thread (a test checks it); only what needs
 //! the whole document (the UTF-16 anchors, kind and grade) runs after the
@@ -16,7 +19,8 @@ use std::ops::Range;
 use super::{analyse_span, Part};
 use crate::blocks::Document;
 use crate::model::Model;
-use crate::segment::cut_after;
+use crate::model::context::closes_lists;
+use crate::segment::{cut_after, segment_span};
 
 /// Documents shorter than this are analysed on one thread (below it,
 /// starting threads and warming a second set of regex caches costs about
@@ -44,7 +48,10 @@ fn spans(doc: &Document, parts: usize) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     while start < len {
-        let end = cut_after(doc, start + per).min(len);
+        let mut end = cut_after(doc, start + per).min(len);
+        while end < len && !lists_closed_at(doc, end) {
+            end = cut_after(doc, end + 1).min(len);
+        }
         out.push(start..end);
         start = end;
     }
@@ -52,6 +59,31 @@ fn spans(doc: &Document, parts: usize) -> Vec<Range<usize>> {
         out.push(0..0);
     }
     out
+}
+
+/// Whether no list reaches past the cut point `at` (a [`cut_after`]
+/// point): the last sentence before it closes every list, or there is
+/// none. That sentence is found by segmenting back from `at` to an earlier
+/// cut point, which gives the whole document's segments there.
+fn lists_closed_at(doc: &Document, at: usize) -> bool {
+    let text = doc.text();
+    let mut back = 0;
+    loop {
+        back += 2048;
+        let from = cut_after(doc, at.saturating_sub(back));
+        if from < at {
+            let mut segments = Vec::new();
+            segment_span(doc, from..at, &mut segments);
+            if let Some(last) = segments.last() {
+                let sentence = last.sentence.clone();
+                let heading = segments.iter().filter(|s| s.sentence == sentence).all(|s| s.heading);
+                return closes_lists(&text[sentence], heading);
+            }
+        }
+        if back >= at {
+            return true; // nothing before the cut
+        }
+    }
 }
 
 /// [`analyse_span`] over the whole of `doc` (ASCII-lower-cased text:
@@ -122,8 +154,10 @@ mod tests {
         }
     }
 
-    /// Cut into 2, 3 or 7 spans, the analysis of a document is the same as
-    /// on one thread: same segments, findings, kind and grade.
+    /// Cut into 2, 3, 7 or 40 spans, the analysis of a document is the
+    /// same as on one thread: same segments, findings, kind and grade —
+    /// also for documents full of lists, whose items take their lead-in's
+    /// scores (a cut inside a list would lose them).
     #[test]
     fn analysing_in_parts_changes_nothing() {
         let sample = include_str!("../../samples/lumio-policy.html");
@@ -131,10 +165,13 @@ mod tests {
         let many = Document::from_blocks([blocks.clone(), blocks.clone(), blocks.clone()].concat());
         // One block of lines: the spans are cut inside it.
         let single = Document::from_text(&[blocks.join("\n"), blocks.join("\n")].join("\n"));
-        for doc in [many, single] {
+        let list = ["We are not liable to you for:", "(a) any indirect damages;", "(b) loss of data", "Lost Profits", "You own your photos."];
+        let lists = Document::from_blocks(list.repeat(60));
+        let lines = Document::from_text(&list.repeat(60).join("\n"));
+        for doc in [many, single, lists, lines] {
             let one = analyze_in_parts(&doc, crate::model::Model::global(), 1);
             assert!(one.findings.len() > 100, "{}", one.findings.len());
-            for parts in [2, 3, 7] {
+            for parts in [2, 3, 7, 40] {
                 let split = analyze_in_parts(&doc, crate::model::Model::global(), parts);
                 // Compared whole, reported briefly (a full Debug dump is 200 KB).
                 assert!(split == one, "{parts} parts: {} findings, {} on one thread", split.findings.len(), one.findings.len());

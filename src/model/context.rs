@@ -1,0 +1,185 @@
+//! List context: the items of a list are read with the sentence that
+//! introduces them.
+//!
+//! Terms enumerate what a clause covers: "We are not liable for:" followed
+//! by "(a) any indirect damages;", "(b) loss of data;" … Alone, an item
+//! ("loss of data;") says nothing about liability; the corpora label it
+//! with its lead-in's category (CLAUDETTE-2024: 21 of 24 items of a
+//! limitation-of-liability lead-in carry the label; termination lists: 8 of
+//! 8). So an item's head score is the higher of its own and its lead-in's
+//! (see [`super::combine`]); the thresholds are tuned on scores treated the
+//! same way ([`super::recipe`]).
+//!
+//! What makes a list, read from the text alone (the extension sends text
+//! blocks, not their HTML tags): a *lead-in* is a sentence ending with a
+//! colon; the sentences after it are its items while each one before them
+//! continues the list — it does not end with a full stop, `!` or `?` (items
+//! end with `;`, `,`, "or", or nothing at all) or it starts with an
+//! enumerator ("(a)", "2.", "iv)", "•"). A heading, a sentence that ends
+//! normally, or [`MAX_ITEMS`] items end the list. Measured on the tuning
+//! data, the full-stop rule and the enumerator rule each add items the other
+//! misses (an enumerated item may end with a full stop; a bulleted one may
+//! have no enumerator left in its text).
+//!
+//! Trade-off: a colon that introduces a quotation or an address ("Contact
+//! us:") also opens a "list"; its items then take a low lead-in score and
+//! nothing changes. An item never loses a flag of its own: the rule is
+//! max(own, lead-in).
+
+/// The most sentences a lead-in reaches (longer lists are rare; a runaway
+/// "list" of unpunctuated lines would otherwise inherit forever).
+pub const MAX_ITEMS: u8 = 20;
+
+/// Whether `sentence` introduces a list: its last non-space character is a
+/// colon.
+pub fn is_lead_in(sentence: &str) -> bool {
+    sentence.trim_end().ends_with(':')
+}
+
+/// Whether `sentence` ends the way a sentence ends: `.`, `!` or `?`,
+/// possibly followed by closing quotes or brackets.
+fn ends_with_stop(sentence: &str) -> bool {
+    let t = sentence.trim_end().trim_end_matches(['"', '\'', ')', ']', '”', '’', '»']);
+    t.ends_with(['.', '!', '?'])
+}
+
+/// Whether `sentence` starts with a list enumerator: a bracketed label of
+/// up to four letters or digits ("(a)", "(iv)", "( 2 )"), a number, one
+/// letter or a roman numeral followed by `.` or `)` and a space ("2. ",
+/// "b) ", "iv. "), or a bullet and a space.
+pub fn starts_with_enumerator(sentence: &str) -> bool {
+    let s = sentence.trim_start();
+    if let Some(rest) = s.strip_prefix('(') {
+        let rest = rest.trim_start();
+        let label = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_alphanumeric()).len();
+        return (1..=4).contains(&label) && rest[label..].trim_start().starts_with(')');
+    }
+    if let Some(rest) = s.strip_prefix(['•', '·', '-', '–', '*']) {
+        return rest.starts_with(char::is_whitespace);
+    }
+    let label = s.len() - s.trim_start_matches(|c: char| c.is_ascii_alphanumeric()).len();
+    let word = &s[..label];
+    let is_label = (label <= 3 && word.bytes().all(|b| b.is_ascii_digit()))
+        || label == 1
+        || (label <= 4 && word.bytes().all(|b| matches!(b.to_ascii_lowercase(), b'i' | b'v' | b'x')));
+    let rest = &s[label..];
+    label > 0 && is_label && rest.starts_with(['.', ')']) && rest[1..].starts_with(char::is_whitespace)
+}
+
+/// Whether no list reaches past `sentence`, whatever came before it (it is
+/// a heading, or it ends with a stop, does not start with an enumerator and
+/// is no lead-in). The parallel analysis cuts documents only after such a
+/// sentence, so that cutting changes nothing.
+pub fn closes_lists(sentence: &str, heading: bool) -> bool {
+    heading || (ends_with_stop(sentence) && !starts_with_enumerator(sentence) && !is_lead_in(sentence))
+}
+
+/// Head `i`'s score of a sentence that scores `own`, read as an item of a
+/// lead-in that scored `lead` (`None`: not an item): the higher of the two.
+pub fn item_score(own: &[f32], lead: Option<&Vec<f32>>, i: usize) -> f32 {
+    lead.map_or(own[i], |l| l[i].max(own[i]))
+}
+
+/// The list state over the sentences of one document, read in order: which
+/// lead-in (its value `T`, e.g. its head scores) the next sentence is an
+/// item of.
+#[derive(Debug, Clone)]
+pub struct ListContext<T> {
+    lead: Option<T>,
+    items: u8,
+}
+
+impl<T> Default for ListContext<T> {
+    fn default() -> Self {
+        ListContext { lead: None, items: 0 }
+    }
+}
+
+impl<T> ListContext<T> {
+    /// The value of the lead-in whose item the next sentence is, if any.
+    pub fn lead(&self) -> Option<&T> {
+        self.lead.as_ref()
+    }
+
+    /// Records `sentence` (a heading when `heading`) as read; `value` is
+    /// called only when the sentence is a lead-in, and its result is what
+    /// the following items get from [`ListContext::lead`].
+    pub fn read(&mut self, sentence: &str, heading: bool, value: impl FnOnce() -> T) {
+        if heading {
+            self.lead = None;
+        } else if is_lead_in(sentence) {
+            self.lead = Some(value());
+            self.items = 0;
+        } else if self.lead.is_some() && self.items + 1 < MAX_ITEMS && !closes_lists(sentence, false) {
+            self.items += 1;
+        } else {
+            self.lead = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enumerators() {
+        for s in ["(a) any loss;", "( iv ) the service", "2. Fees", "b) if you breach", "iv. conduct", "• photos", "- item", "  (12) x"] {
+            assert!(starts_with_enumerator(s), "{s}");
+        }
+        for s in ["No. 1 rule", "We. are", "(including negligence) or", "2.5 GB", "U.S. law", "-5 degrees", "(abcde) x", "Item one"] {
+            assert!(!starts_with_enumerator(s), "{s}");
+        }
+    }
+
+    /// Reads `sentences` and says, per sentence, which lead-in (its index)
+    /// it is an item of.
+    fn leads(sentences: &[&str]) -> Vec<Option<usize>> {
+        let mut ctx = ListContext::default();
+        sentences
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let lead = ctx.lead().copied();
+                ctx.read(s, crate::segment::is_heading(s), || i);
+                lead
+            })
+            .collect()
+    }
+
+    #[test]
+    fn items_follow_their_lead_in_until_the_list_ends() {
+        let doc = [
+            "We are not liable for:",
+            "(a) any indirect damages;",
+            "(b) loss of data.",
+            "(c) loss of profit",
+            "This sentence ends normally.",
+            "Nor is this one an item.",
+        ];
+        assert_eq!(leads(&doc), [None, Some(0), Some(0), Some(0), Some(0), None]);
+        // Unpunctuated bullet items without enumerators; a nested lead-in.
+        let doc = ["We may remove:", "photos", "any claim arising from:", "your use", "Fees apply."];
+        assert_eq!(leads(&doc), [None, Some(0), Some(0), Some(2), Some(2)]);
+        // A heading ends a list.
+        assert_eq!(leads(&["Includes:", "Limitation of Liability", "We are liable."]), [None, Some(0), None]);
+    }
+
+    #[test]
+    fn lists_end_after_max_items() {
+        let mut doc = vec!["The following:"];
+        doc.extend(std::iter::repeat_n("an item;", 30));
+        let got = leads(&doc);
+        assert_eq!(got.iter().filter(|l| l.is_some()).count(), usize::from(MAX_ITEMS));
+    }
+
+    #[test]
+    fn closing_sentences() {
+        assert!(closes_lists("We may suspend your account.", false));
+        assert!(closes_lists("“Terms” means these terms.”", false));
+        assert!(closes_lists("Limitation of Liability", true));
+        assert!(!closes_lists("(b) loss of data.", false));
+        assert!(!closes_lists("loss of data;", false));
+        assert!(!closes_lists("as follows:", false));
+    }
+}
