@@ -112,7 +112,7 @@ pub fn evaluate_full(root: &Path, split: Split, case_map: &CaseMap, cross_valida
 /// a list item scoring as in the pipeline (the higher of its own and its
 /// lead-in's score, [`crate::model::context`]).
 fn text_only_model(corpus: &Corpus, split: Split) -> Result<LabelReport, Error> {
-    use crate::model::context::{item_score, ListContext};
+    use crate::model::context::ListContext;
     use crate::model::recipe::{self, Data, Prepared, Recipe};
     let data = Data::load(corpus)?;
     let recipe = Recipe { rule_features: false, ..Recipe::DEFAULT };
@@ -125,16 +125,15 @@ fn text_only_model(corpus: &Corpus, split: Split) -> Result<LabelReport, Error> 
         let mut out = Vec::new();
         for text in sentences {
             model.score(text.as_bytes(), &mut f, &mut scores);
-            let lead = lists.lead();
+            lists.score(text, crate::segment::is_heading(text), &mut scores);
             let labels = UNFAIR_CATEGORIES
                 .iter()
                 .copied()
                 .filter(|c| {
-                    model.head(c).is_some_and(|h| item_score(&scores, lead, h) >= model.heads()[h].threshold)
+                    model.head(c).is_some_and(|h| scores[h] >= model.heads()[h].threshold)
                 })
                 .collect();
             out.push(labels);
-            lists.read(text, crate::segment::is_heading(text), || scores.clone());
         }
         out
     };

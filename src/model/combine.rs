@@ -19,8 +19,9 @@
 //!   `good`/`neutral` ones stay.
 //!
 //! An item of a list scores the higher of its own score and its lead-in's
-//! on each head ([`super::context`]): "(b) loss of data;" under "We are not
-//! liable for:" is judged as part of that sentence.
+//! on each head, fairness levels included ([`super::context`]): "(b) loss
+//! of data;" under "We are not liable for:" is judged as part of that
+//! sentence.
 //!
 //! Categories without a head (the privacy ones) keep the rules' findings
 //! untouched. Thresholds and flags come from the weights file, tuned on
@@ -121,7 +122,7 @@ pub fn combine(text: &str, segments: &[Segment], rule_hits: Vec<Hit>, model: &Mo
     let mut scores = Vec::new();
     let mut clause_scores = Vec::new();
     let mut extra: Vec<u32> = Vec::new();
-    // The head scores of the lead-in the next sentence is an item of.
+    // Which lead-in (its head scores) the next sentence is an item of.
     let mut lists: ListContext<Vec<f32>> = ListContext::default();
     let mut h = 0; // next rule hit
     let mut s0 = 0;
@@ -147,21 +148,16 @@ pub fn combine(text: &str, segments: &[Segment], rule_hits: Vec<Hit>, model: &Mo
         let buckets = feat.buckets(&text.as_bytes()[sentence.clone()], model.feature_config());
         model.score_with_extra(buckets, &extra, &mut scores);
         let mut dropped = vec![false; hits.len()];
-        let lead = lists.lead();
+        lists.score(&text[sentence.clone()], false, &mut scores);
         for p in &plans {
             let head = &model.heads()[p.head];
-            // An item takes its lead-in's score when that is higher, and
-            // then its fairness level too.
-            let (score, level_scores) = match lead {
-                Some(l) if l[p.head] > scores[p.head] => (l[p.head], &l[..]),
-                _ => (scores[p.head], &scores[..]),
-            };
+            let score = scores[p.head];
             let model_flag = score >= head.threshold;
             let rule_flag = hits.iter().any(|x| x.category == p.category && x.risk.is_flag());
             let flag = model_flag || (rule_flag && score >= head.veto);
             let conf = confidence(score, head.threshold);
             let cat = &CATEGORIES[p.category];
-            let risk = unfair_risk(cat.id, p.level.map(|l| (level_scores[l], &model.heads()[l])));
+            let risk = unfair_risk(cat.id, p.level.map(|l| (scores[l], &model.heads()[l])));
             let mut any_rule = false;
             for (k, x) in hits.iter_mut().enumerate().filter(|(_, x)| x.category == p.category) {
                 any_rule = true;
@@ -184,7 +180,6 @@ pub fn combine(text: &str, segments: &[Segment], rule_hits: Vec<Hit>, model: &Mo
             }
         }
         out.extend(hits.into_iter().zip(dropped).filter(|(_, d)| !d).map(|(x, _)| x));
-        lists.read(&text[sentence], false, || scores.clone());
         s0 = s1;
     }
     out.sort_by_key(|x| (x.segment, x.category));

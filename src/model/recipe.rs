@@ -40,7 +40,7 @@
 
 use std::collections::BTreeSet;
 
-use super::context::{item_score, ListContext};
+use super::context::ListContext;
 use super::features::{FeatureConfig, Featurizer};
 use super::format::StoredModel;
 use super::train::{assemble, quantize, train_svm, Example, SvmParams};
@@ -232,13 +232,14 @@ fn columns(prep: &Prepared, heads: &[super::format::StoredHead], rows: &[(&Row, 
             doc = Some(r.doc.as_str());
         }
         q.score_with_extra(&x.buckets, &x.extra, &mut scores);
-        let lead = lists.lead().filter(|_| documents);
+        if documents {
+            lists.score(&r.text, crate::segment::is_heading(&r.text), &mut scores);
+        }
         for (i, c) in out.iter_mut().enumerate() {
-            c.scores.push(f64::from(item_score(&scores, lead, i)));
+            c.scores.push(f64::from(scores[i]));
             c.ruled.push(flags >> i & 1 == 1);
             c.gold.push(r.has(i));
         }
-        lists.read(&r.text, crate::segment::is_heading(&r.text), || scores.clone());
     }
 }
 
