@@ -33,7 +33,7 @@
  * e2e tests check that no request leaves the extension.
  */
 
-import './protocol.js';
+import { Protocol } from './background/protocol.js';
 import init, * as core from './wasm/clausemark.js';
 import { getSettings, setSettings, syncAutoAnnotate } from './background/settings.js';
 import * as history from './background/history.js';
@@ -41,7 +41,6 @@ import {
   PageError, REASON, errorMessage, explainFailure, resetButton, restrictedReason, showFailure, showSummary,
 } from './background/failures.js';
 
-const Protocol = /** @type {any} */ (globalThis).ClausemarkProtocol;
 const ext = /** @type {any} */ (globalThis).browser?.runtime ? /** @type {any} */ (globalThis).browser : chrome;
 
 /** Id of the context-menu item. */
