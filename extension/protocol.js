@@ -46,7 +46,7 @@
  *   {type: "history-forget", url?}        →  {history: {forgotten: number}} | {error}
  *        one remembered document (its canonical URL), or all without `url`
  *   {type: "insert-css"}                  →  {ok: true} | {error}
- *        from content/main.js once per page, just before its first analysis
+ *        from content/annotation.js once per page, just before its first analysis
  *        (auto mode: once the page is known to be a policy): the background
  *        inserts CONTENT_CSS into the sender's tab, frame 0
  *
@@ -124,7 +124,8 @@
    * Every one tolerates being injected twice. Order = load-time
    * dependencies: each content file reads its predecessors from
    * `ClausemarkContent` when it runs (ui.js needs ui/style.js; the ui/
-   * parts need ui.js; main.js needs them all).
+   * parts need ui.js; explain.js needs annotation.js, view.js both;
+   * main.js needs them all).
    */
   const CONTENT_SCRIPTS = Object.freeze([
     ...PROTOCOL_SCRIPTS,
@@ -142,6 +143,9 @@
     'content/watch.js',
     'content/hittest.js',
     'content/changes.js',
+    'content/annotation.js',
+    'content/explain.js',
+    'content/view.js',
     'content/main.js',
   ]);
 

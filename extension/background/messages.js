@@ -18,9 +18,10 @@ import { addUploadPart, takeUpload } from './uploads.js';
 const ext = /** @type {any} */ (globalThis).browser?.runtime ? /** @type {any} */ (globalThis).browser : chrome;
 
 /**
- * Inserts the highlight CSS into the sender's tab, top frame: content/main.js
- * asks once per page, with its first analysis (`analyze` with `css`), or in
- * auto mode once the analysis says the page is a policy (`insert-css`).
+ * Inserts the highlight CSS into the sender's tab, top frame: the page
+ * (content/annotation.js) asks once, with its first analysis (`analyze` with
+ * `css`), or in auto mode once the analysis says the page is a policy
+ * (`insert-css`).
  * @param {any} sender
  */
 async function insertCss(sender) {
