@@ -1,16 +1,25 @@
 // @ts-check
 /**
  * The messages between the page (content scripts), the extension's pages
- * (options) and the background (where the wasm runs), and the settings
- * they carry: one definition, used by every side.
+ * (options) and the background (where the wasm runs): their wire format,
+ * types, the files the page side is made of, the limits, and a constructor
+ * per message. One definition, used by every side.
  *
- * Why a classic script: content scripts cannot be ES modules, and the
- * background is one. This file has no `import`/`export`, so it is valid as
- * both: the background loads it with `import './protocol.js'` (for its side
- * effect), the page with `scripting.executeScript` (first part of CONTENT_BUNDLE),
- * the options page with a `<script src>`. Either way it defines
- * `globalThis.ClausemarkProtocol`, frozen. Injecting it twice into the same
- * world is harmless (the second run keeps the first definition).
+ * The protocol is this file and its parts, PROTOCOL_SCRIPTS, run in that
+ * order: protocol/settings.js (the settings and their validation),
+ * protocol/parse.js (the checks of incoming messages), protocol/client.js
+ * (answers, and the request helpers of content scripts and extension pages),
+ * which completes and freezes `globalThis.ClausemarkProtocol`. This file
+ * creates it, so the build tools (scripts/bundle-content.mjs) need only this
+ * file for the file lists.
+ *
+ * Why classic scripts: content scripts cannot be ES modules, and the
+ * background is one. These files have no `import`/`export`, so they are
+ * valid as both: the background loads them with `import` (for their side
+ * effect, background/protocol.js), the page with `scripting.executeScript`
+ * (first parts of CONTENT_BUNDLE), the options page with `<script src>`s.
+ * Injecting them twice into the same world is harmless (the second run
+ * keeps the first definition).
  *
  * Wire format (everything JSON-serialisable, as extension messaging needs).
  *
@@ -37,7 +46,7 @@
  *   {type: "history-forget", url?}        →  {history: {forgotten: number}} | {error}
  *        one remembered document (its canonical URL), or all without `url`
  *   {type: "insert-css"}                  →  {ok: true} | {error}
- *        from content/main.js once per page, just before its first analysis
+ *        from content/annotation.js once per page, just before its first analysis
  *        (auto mode: once the page is known to be a policy): the background
  *        inserts CONTENT_CSS into the sender's tab, frame 0
  *
@@ -57,12 +66,12 @@
  * Offsets in an analysis are UTF-16 code units, which is what DOM `Range`s
  * and JS string indices use. The "analyze" answer's findings say where and
  * what (`FindingRef`), not the clause's text, which the page sent in the
- * first place: `hydrate` puts `text` and `summary` back, and every helper
- * below that resolves to an analysis has done so.
+ * first place: `hydrate` (protocol/client.js) puts `text` and `summary`
+ * back, and every helper there that resolves to an analysis has done so.
  *
- * Validation is split on purpose: this module checks envelopes (`type`,
- * field types, sizes it can judge cheaply); the wasm checks every block and
- * the document size, and its error names the faulty block.
+ * Validation is split on purpose: protocol/parse.js checks envelopes
+ * (`type`, field types, sizes it can judge cheaply); the wasm checks every
+ * block and the document size, and its error names the faulty block.
  */
 (function (root) {
   'use strict';
@@ -97,15 +106,29 @@
   const CONTENT_TYPES = Object.freeze([Type.ANNOTATE, Type.EXPLAIN, Type.FOCUS, Type.CLEAR]);
 
   /**
+   * The protocol's own files, in the order they run: this one first (it
+   * creates `ClausemarkProtocol`), protocol/client.js last (it freezes it).
+   * The background imports them (background/protocol.js), the options page
+   * lists them, and they open CONTENT_SCRIPTS.
+   */
+  const PROTOCOL_SCRIPTS = Object.freeze([
+    'protocol.js',
+    'protocol/settings.js',
+    'protocol/parse.js',
+    'protocol/client.js',
+  ]);
+
+  /**
    * Files injected into a page, in this order, as classic scripts sharing
    * the extension's isolated world (paths relative to the extension root).
    * Every one tolerates being injected twice. Order = load-time
    * dependencies: each content file reads its predecessors from
    * `ClausemarkContent` when it runs (ui.js needs ui/style.js; the ui/
-   * parts need ui.js; main.js needs them all).
+   * parts need ui.js; explain.js needs annotation.js, view.js both;
+   * main.js needs them all).
    */
   const CONTENT_SCRIPTS = Object.freeze([
-    'protocol.js',
+    ...PROTOCOL_SCRIPTS,
     'content/textmap.js',
     'content/highlights.js',
     'content/ui/style.js',
@@ -120,6 +143,9 @@
     'content/watch.js',
     'content/hittest.js',
     'content/changes.js',
+    'content/annotation.js',
+    'content/explain.js',
+    'content/view.js',
     'content/main.js',
   ]);
 
@@ -128,7 +154,7 @@
    * scripts/bundle-content.mjs at `make extension` time, which ships it
    * instead of them: what the background injects and the auto-annotate
    * registration lists (one file reads, compiles and runs faster than
-   * sixteen). A copy of extension/ not built that way (JS copied by hand)
+   * the separate ones). A copy of extension/ not built that way (JS copied by hand)
    * gets the separate files on a click; auto-annotation needs the build.
    */
   const CONTENT_BUNDLE = 'content/bundle.js';
@@ -166,8 +192,6 @@
    * far below it and go in one message.
    */
   const UPLOAD_PART_UTF16 = 512 * 1024;
-  /** Id of a parted upload: what `uploadId()` makes. */
-  const UPLOAD_ID = /^[a-z0-9-]{1,64}$/;
 
   /**
    * Longest passage `cm:explain` accepts, in UTF-16 code units (≈ 10 pages
@@ -177,157 +201,7 @@
   const MAX_EXPLAIN_UTF16 = 20_000;
 
   // ---------------------------------------------------------------------------
-  // Settings
-
-  /** `chrome.storage.local` key holding the settings object. */
-  const SETTINGS_KEY = 'settings';
-
-  /** Which finding risks each sensitivity shows. */
-  const RISKS_BY_SENSITIVITY = Object.freeze({
-    low: Object.freeze(['bad']),
-    normal: Object.freeze(['good', 'caution', 'bad']),
-    high: Object.freeze(['good', 'neutral', 'caution', 'bad']),
-  });
-  const SENSITIVITIES = Object.freeze(/** @type {const} */ (['low', 'normal', 'high']));
-  const THEMES = Object.freeze(/** @type {const} */ (['system', 'light', 'dark']));
-
-  /** Category ids are the taxonomy's file names: lower-case ASCII and `_`. */
-  const CATEGORY_ID = /^[a-z][a-z0-9_]{0,63}$/;
-  const MAX_DISABLED_CATEGORIES = 256;
-  /** Longest page URL `history` takes, in UTF-16 code units. */
-  const MAX_URL = 8192;
-
-  /**
-   * @typedef {{
-   *   autoAnnotate: boolean,
-   *   disabledCategories: string[],
-   *   sensitivity: 'low' | 'normal' | 'high',
-   *   theme: 'system' | 'light' | 'dark',
-   *   rememberPolicies: boolean,
-   * }} Settings
-   *
-   * - `autoAnnotate`: annotate pages that look like policies on load. Only
-   *   effective while the optional `<all_urls>` host permission is granted;
-   *   the background keeps the two in step.
-   * - `disabledCategories`: category ids NOT shown (a list of the switched-
-   *   off ones, so a category added by a later version starts switched on).
-   * - `sensitivity`: `low` = bad only; `normal` = good, caution, bad;
-   *   `high` = everything, neutral included.
-   * - `theme`: the UI's colours; `system` follows `prefers-color-scheme`.
-   * - `rememberPolicies`: keep, on this device, the text of each policy the
-   *   user annotates (background/history.js), to say what changed on the
-   *   next visit. Off by default; switching it off forgets them all.
-   */
-
-  /** @type {Readonly<Settings>} */
-  const DEFAULT_SETTINGS = Object.freeze({
-    autoAnnotate: false,
-    disabledCategories: /** @type {string[]} */ (Object.freeze([])),
-    sensitivity: 'normal',
-    theme: 'system',
-    rememberPolicies: false,
-  });
-
-  /**
-   * One checker per key: the cleaned value, or an error message.
-   * @type {Record<keyof Settings, (v: unknown) => { value: any } | { error: string }>}
-   */
-  const CHECKS = {
-    autoAnnotate: (v) => boolean(v),
-    rememberPolicies: (v) => boolean(v),
-    disabledCategories(v) {
-      if (!Array.isArray(v)) return { error: `expected an array of category ids, got ${describe(v)}` };
-      if (v.length > MAX_DISABLED_CATEGORIES) return { error: `at most ${MAX_DISABLED_CATEGORIES} ids, got ${v.length}` };
-      const bad = v.findIndex((id) => typeof id !== 'string' || !CATEGORY_ID.test(id));
-      if (bad >= 0) return { error: `item ${bad} is not a category id (lower-case letters, digits, "_"): ${describe(v[bad])}` };
-      return { value: [...new Set(/** @type {string[]} */ (v))].sort() };
-    },
-    sensitivity: (v) => oneOf(v, SENSITIVITIES),
-    theme: (v) => oneOf(v, THEMES),
-  };
-
-  /** @param {unknown} v */
-  function boolean(v) {
-    return typeof v === 'boolean' ? { value: v } : { error: `expected true or false, got ${describe(v)}` };
-  }
-
-  /**
-   * @param {unknown} v
-   * @param {readonly string[]} allowed
-   */
-  function oneOf(v, allowed) {
-    return typeof v === 'string' && allowed.includes(v)
-      ? { value: v }
-      : { error: `expected one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${describe(v)}` };
-  }
-
-  /**
-   * Cleans a stored settings object (possibly from an older version, or
-   * hand-edited): unknown keys are dropped, missing or bad values take their
-   * default, and every such repair is named in `errors` (missing keys are
-   * not errors). Never throws.
-   * @param {unknown} raw
-   * @returns {{ settings: Settings, errors: string[] }}
-   */
-  function validateSettings(raw) {
-    /** @type {any} */
-    const settings = { ...DEFAULT_SETTINGS, disabledCategories: [] };
-    const errors = [];
-    if (raw === undefined || raw === null) return { settings, errors };
-    if (typeof raw !== 'object' || Array.isArray(raw)) {
-      return { settings, errors: [`settings: expected an object, got ${describe(raw)}; using the defaults`] };
-    }
-    for (const [key, value] of Object.entries(raw)) {
-      if (!Object.hasOwn(CHECKS, key)) {
-        errors.push(`settings: unknown key ${JSON.stringify(key)} dropped`);
-        continue;
-      }
-      const r = CHECKS[/** @type {keyof Settings} */ (key)](value);
-      if ('error' in r) errors.push(`settings.${key}: ${r.error}; using the default ${JSON.stringify(settings[key])}`);
-      else settings[key] = r.value;
-    }
-    return { settings, errors };
-  }
-
-  /**
-   * Checks a partial update (what `setSettings` takes). Unlike
-   * `validateSettings` nothing is repaired: a caller that sends a bad value
-   * gets every problem named and should store nothing.
-   * @param {unknown} partial
-   * @returns {{ patch: Partial<Settings> } | { error: string }}
-   */
-  function validateSettingsPatch(partial) {
-    if (typeof partial !== 'object' || partial === null || Array.isArray(partial)) {
-      return { error: `clausemark: settings must be an object, got ${describe(partial)}` };
-    }
-    /** @type {any} */
-    const patch = {};
-    const errors = [];
-    for (const [key, value] of Object.entries(partial)) {
-      if (!Object.hasOwn(CHECKS, key)) {
-        errors.push(`unknown key ${JSON.stringify(key)} (known: ${Object.keys(CHECKS).join(', ')})`);
-        continue;
-      }
-      const r = CHECKS[/** @type {keyof Settings} */ (key)](value);
-      if ('error' in r) errors.push(`${key}: ${r.error}`);
-      else patch[key] = r.value;
-    }
-    return errors.length ? { error: `clausemark: bad settings: ${errors.join('; ')}` } : { patch };
-  }
-
-  /**
-   * Whether the settings show a finding (its risk passes the sensitivity,
-   * its category is switched on).
-   * @param {{ risk: string, category: string }} finding
-   * @param {Settings} settings
-   */
-  function isShown(finding, settings) {
-    const risks = RISKS_BY_SENSITIVITY[settings.sensitivity] ?? RISKS_BY_SENSITIVITY.normal;
-    return risks.includes(finding.risk) && !settings.disabledCategories.includes(finding.category);
-  }
-
-  // ---------------------------------------------------------------------------
-  // Parsing incoming messages
+  // Message shapes (what protocol/parse.js returns, what the constructors make)
 
   /** @typedef {{ type: 'analyze', blocks: string[], css?: boolean, parts?: string }} AnalyzeRequest */
   /** @typedef {{ type: 'analyze-part', id: string, blocks: string[] }} AnalyzePartRequest */
@@ -347,147 +221,6 @@
   /** @typedef {{ type: 'cm:focus', index: number }} FocusMessage */
   /** @typedef {{ type: 'cm:clear' }} ClearMessage */
   /** @typedef {AnnotateMessage | ExplainMessage | FocusMessage | ClearMessage} ContentMessage */
-
-  /**
-   * Checks a message sent to the background.
-   * @param {unknown} msg
-   * @returns {{ request: Request } | { error: string }}
-   */
-  function parseRequest(msg) {
-    const m = envelope(msg);
-    if (typeof m === 'string') return { error: m };
-    switch (m.type) {
-      case Type.ANALYZE:
-        if (!Array.isArray(m.blocks)) {
-          return { error: `clausemark: "analyze" needs "blocks", an array of strings, got ${describe(m.blocks)}` };
-        }
-        if (m.css !== undefined && typeof m.css !== 'boolean') {
-          return { error: `clausemark: "analyze" takes "css", a boolean, got ${describe(m.css)}` };
-        }
-        if (m.parts !== undefined && !(typeof m.parts === 'string' && UPLOAD_ID.test(m.parts))) {
-          return { error: `clausemark: "analyze" takes "parts", an upload id, got ${describe(m.parts)}` };
-        }
-        return {
-          request: {
-            type: Type.ANALYZE, blocks: /** @type {string[]} */ (m.blocks), css: m.css === true,
-            ...(m.parts === undefined ? {} : { parts: /** @type {string} */ (m.parts) }),
-          },
-        };
-      case Type.ANALYZE_PART:
-        if (!(typeof m.id === 'string' && UPLOAD_ID.test(m.id))) {
-          return { error: `clausemark: "analyze-part" needs "id", an upload id, got ${describe(m.id)}` };
-        }
-        if (!Array.isArray(m.blocks)) {
-          return { error: `clausemark: "analyze-part" needs "blocks", an array of strings, got ${describe(m.blocks)}` };
-        }
-        return { request: { type: Type.ANALYZE_PART, id: /** @type {string} */ (m.id), blocks: /** @type {string[]} */ (m.blocks) } };
-      case Type.TAXONOMY:
-        return { request: { type: Type.TAXONOMY } };
-      case Type.SETTINGS:
-      case Type.PREVALENCE:
-      case Type.HISTORY_LIST:
-      case Type.INSERT_CSS:
-        return { request: { type: m.type } };
-      case Type.HISTORY:
-        return parseHistory(m);
-      case Type.HISTORY_FORGET:
-        if (m.url !== undefined && (typeof m.url !== 'string' || m.url.length > MAX_URL)) {
-          return { error: `clausemark: "history-forget" takes "url", a URL string, got ${describe(m.url)}` };
-        }
-        return { request: m.url === undefined ? { type: Type.HISTORY_FORGET } : { type: Type.HISTORY_FORGET, url: /** @type {string} */ (m.url) } };
-      default:
-        if (CONTENT_TYPES.includes(/** @type {any} */ (m.type))) {
-          return { error: `clausemark: ${describe(m.type)} is a message for the page, not the background` };
-        }
-        return { error: `clausemark: unknown message type ${describe(m.type)} (known: ${BACKGROUND_TYPES.join(', ')})` };
-    }
-  }
-
-  /**
-   * The envelope of a `history` request (the blocks' contents are checked
-   * by the wasm, the findings' fields by background/history.js).
-   * @param {Record<string, unknown>} m
-   * @returns {{ request: HistoryRequest } | { error: string }}
-   */
-  function parseHistory(m) {
-    const page = /** @type {Record<string, unknown>} */ (m.page ?? {});
-    if (typeof page.url !== 'string' || !page.url || page.url.length > MAX_URL) {
-      return { error: `clausemark: "history" needs "page.url", a URL of at most ${MAX_URL} characters, got ${describe(page.url)}` };
-    }
-    if (!Array.isArray(m.blocks)) return { error: `clausemark: "history" needs "blocks", an array of strings, got ${describe(m.blocks)}` };
-    if (!Array.isArray(m.findings)) return { error: `clausemark: "history" needs "findings", an array, got ${describe(m.findings)}` };
-    const title = typeof page.title === 'string' ? page.title.slice(0, 300) : '';
-    const kind = typeof page.kind === 'string' ? page.kind : 'other';
-    return {
-      request: {
-        type: Type.HISTORY, page: { url: page.url, title, kind },
-        blocks: /** @type {string[]} */ (m.blocks), findings: /** @type {HistoryFinding[]} */ (m.findings),
-      },
-    };
-  }
-
-  /**
-   * Checks a message sent to the page (content/main.js).
-   * @param {unknown} msg
-   * @returns {{ message: ContentMessage } | { error: string }}
-   */
-  function parseContentMessage(msg) {
-    const m = envelope(msg);
-    if (typeof m === 'string') return { error: m };
-    switch (m.type) {
-      case Type.ANNOTATE: {
-        if (typeof m.settings !== 'object' || m.settings === null) {
-          return { error: `clausemark: "cm:annotate" needs "settings", an object, got ${describe(m.settings)}` };
-        }
-        if (m.toggle !== undefined && typeof m.toggle !== 'boolean') {
-          return { error: `clausemark: "cm:annotate" takes "toggle", true or false, got ${describe(m.toggle)}` };
-        }
-        // Repaired rather than refused: the background always sends clean ones.
-        return { message: { type: Type.ANNOTATE, settings: validateSettings(m.settings).settings, toggle: m.toggle !== false } };
-      }
-      case Type.EXPLAIN: {
-        if (typeof m.text !== 'string') {
-          return { error: `clausemark: "cm:explain" needs "text", a string, got ${describe(m.text)}` };
-        }
-        if (m.text.length > MAX_EXPLAIN_UTF16) {
-          return { error: `clausemark: the passage to explain is too long (${m.text.length} characters, at most ${MAX_EXPLAIN_UTF16}); use the toolbar button to annotate the whole page` };
-        }
-        return { message: { type: Type.EXPLAIN, text: m.text } };
-      }
-      case Type.FOCUS:
-        if (!Number.isSafeInteger(m.index) || /** @type {number} */ (m.index) < 0) {
-          return { error: `clausemark: "cm:focus" needs "index", a finding index ≥ 0, got ${describe(m.index)}` };
-        }
-        return { message: { type: Type.FOCUS, index: /** @type {number} */ (m.index) } };
-      case Type.CLEAR:
-        return { message: { type: Type.CLEAR } };
-      default:
-        return { error: `clausemark: unknown page message type ${describe(m.type)} (known: ${CONTENT_TYPES.join(', ')})` };
-    }
-  }
-
-  /**
-   * @param {unknown} msg
-   * @returns {Record<string, unknown> | string} the object, or an error message
-   */
-  function envelope(msg) {
-    if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
-      return `clausemark: a message must be an object with a "type", got ${describe(msg)}`;
-    }
-    return /** @type {Record<string, unknown>} */ (msg);
-  }
-
-  /**
-   * A short, safe description of a value for error messages.
-   * @param {unknown} v
-   */
-  function describe(v) {
-    if (v === null) return 'null';
-    if (Array.isArray(v)) return 'an array';
-    if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-    if (typeof v === 'number' || typeof v === 'boolean') return `${typeof v} ${v}`;
-    return typeof v;
-  }
 
   // ---------------------------------------------------------------------------
   // Constructors
@@ -547,165 +280,30 @@
   }
 
   // ---------------------------------------------------------------------------
-  // Responses
+  // Error texts
 
   /**
-   * Unwraps a response: its payload, or a thrown Error carrying its message.
-   * An `undefined` response means nobody answered.
-   * @param {unknown} response
-   * @param {'analysis' | 'taxonomy' | 'settings' | 'summary' | 'findings' | 'prevalence' | 'history' | 'ok'} key
+   * A short, safe description of a value for error messages.
+   * @param {unknown} v
    */
-  function unwrap(response, key) {
-    if (typeof response !== 'object' || response === null) {
-      throw new Error(`clausemark: no answer (expected "${key}")`);
-    }
-    const r = /** @type {Record<string, unknown>} */ (response);
-    if (typeof r.error === 'string') throw new Error(r.error);
-    if (!(key in r)) throw new Error(`clausemark: malformed answer, no "${key}"`);
-    return r[key];
+  function describe(v) {
+    if (v === null) return 'null';
+    if (Array.isArray(v)) return 'an array';
+    if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+    if (typeof v === 'number' || typeof v === 'boolean') return `${typeof v} ${v}`;
+    return typeof v;
   }
 
   /**
-   * Checks the shape of a `cm:annotate` answer's summary (what the page
-   * sends back; the background passes it on to callers).
-   * @param {unknown} s
-   * @returns {string | null} an error message, or null when well-formed
+   * Completed by the rest of PROTOCOL_SCRIPTS (settings, parsing, client
+   * helpers) and frozen by the last of them, protocol/client.js.
    */
-  function checkSummary(s) {
-    if (typeof s !== 'object' || s === null) return `clausemark: the page answered no summary (${describe(s)})`;
-    const o = /** @type {Record<string, unknown>} */ (s);
-    if (!Array.isArray(o.findings)) return `clausemark: the page's summary has no "findings" array (${describe(o.findings)})`;
-    if (typeof o.painted !== 'number') return `clausemark: the page's summary has no "painted" count (${describe(o.painted)})`;
-    return null;
-  }
-
-  /**
-   * Completes an analysis as the wasm returns it (see src/wasm/analysis.rs),
-   * in place: each finding gets `text`, its clause sliced from the blocks
-   * analysed, and `summary`, its headline from `analysis.summaries`. A span
-   * outside its block (blocks other than those analysed) gives `text: ''`.
-   * Idempotent.
-   * @template {{ findings: any[], summaries?: string[] }} A
-   * @param {A} analysis @param {readonly unknown[]} blocks the blocks it was made from, in order
-   * @returns {A}
-   */
-  function hydrate(analysis, blocks) {
-    const summaries = Array.isArray(analysis?.summaries) ? analysis.summaries : [];
-    for (const f of analysis?.findings ?? []) {
-      const b = blocks[f.block];
-      f.text = typeof b === 'string' && f.blockEndUtf16 <= b.length ? b.slice(f.blockStartUtf16, f.blockEndUtf16) : '';
-      f.summary = summaries[f.summaryId] ?? '';
-    }
-    return analysis;
-  }
-
-  // ---------------------------------------------------------------------------
-  // Helpers for content scripts and extension pages (not the background)
-
-  /** The extension API namespace: `browser` on Firefox, `chrome` elsewhere. */
-  function api() {
-    const g = /** @type {any} */ (root);
-    return g.browser?.runtime ? g.browser : g.chrome;
-  }
-
-  /**
-   * Sends the blocks to the background and resolves to the analysis (hydrated).
-   * @param {string[]} blocks
-   * @param {() => Promise<void>} [pause] awaited between the parts of a huge page (yield to the page)
-   */
-  async function requestAnalysis(blocks, pause) {
-    return (await sendAnalysis(blocks, false, pause)).analysis;
-  }
-
-  /**
-   * The analysis of `blocks`, with CONTENT_CSS inserted into this tab's top
-   * frame on the way (`styled`: whether that worked) and the wasm's own time
-   * (`wasmMs`).
-   * @param {string[]} blocks
-   * @param {() => Promise<void>} [pause] awaited between the parts of a huge page (yield to the page)
-   * @param {boolean} [css] also insert CONTENT_CSS (default true)
-   * @returns {Promise<{ analysis: any, styled: boolean, wasmMs: number }>}
-   */
-  async function requestStyledAnalysis(blocks, pause, css = true) {
-    return sendAnalysis(blocks, css, pause);
-  }
-
-  /** A fresh upload id. */
-  function uploadId() {
-    return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-  }
-
-  /**
-   * Sends `blocks` for analysis: in one "analyze" message, or, beyond
-   * UPLOAD_PART_UTF16 code units in all, in parts of about that size, each
-   * serialised in its own task, then the "analyze" that ends them.
-   * @param {string[]} blocks @param {boolean} css @param {() => Promise<void>} [pause]
-   * @returns {Promise<{ analysis: any, styled: boolean, wasmMs: number }>}
-   */
-  async function sendAnalysis(blocks, css, pause) {
-    const send = (/** @type {object} */ m) => api().runtime.sendMessage(m);
-    let total = 0;
-    for (const b of blocks) total += typeof b === 'string' ? b.length : 0;
-    /** @type {string | undefined} */ let parts;
-    let from = 0;
-    if (total > UPLOAD_PART_UTF16) {
-      parts = uploadId();
-      /** @type {Promise<unknown>[]} */
-      const acks = [];
-      let size = 0;
-      for (let i = 0; i < blocks.length; i++) {
-        size += typeof blocks[i] === 'string' ? blocks[i].length : 0;
-        if (size >= UPLOAD_PART_UTF16 && i + 1 < blocks.length) {
-          acks.push(send({ type: Type.ANALYZE_PART, id: parts, blocks: blocks.slice(from, i + 1) }).then((r) => unwrap(r, 'ok')));
-          from = i + 1;
-          size = 0;
-          await (pause ? pause() : new Promise((r) => setTimeout(r, 0)));
-        }
-      }
-      await Promise.all(acks);
-    }
-    const last = blocks.slice(from);
-    const request = { ...analyzeRequest(last, css), ...(parts ? { parts } : {}) };
-    const response = await send(request);
-    const wasmMs = typeof response?.wasmMs === 'number' ? response.wasmMs : 0;
-    const analysis = hydrate(/** @type {any} */ (unwrap(response, 'analysis')), blocks);
-    return { analysis, styled: response?.styled === true, wasmMs };
-  }
-
-  /** Resolves to the taxonomy, from the background. */
-  async function requestTaxonomy() {
-    return unwrap(await api().runtime.sendMessage(taxonomyRequest()), 'taxonomy');
-  }
-
-  /** Resolves to the settings, defaults filled in, from the background. */
-  async function requestSettings() {
-    return /** @type {Settings} */ (unwrap(await api().runtime.sendMessage(settingsRequest()), 'settings'));
-  }
-
-  /** Resolves to the prevalence table (PrevalenceRow[], see dist/types/clausemark.d.ts). */
-  async function requestPrevalence() {
-    return unwrap(await api().runtime.sendMessage({ type: Type.PREVALENCE }), 'prevalence');
-  }
-
-  /**
-   * Sends the annotated page to history; resolves to the comparison with
-   * the version remembered (HistoryResult, see background/history.js).
-   * @param {{ url: string, title: string, kind: string }} page @param {string[]} blocks @param {HistoryFinding[]} findings
-   */
-  async function requestHistory(page, blocks, findings) {
-    return unwrap(await api().runtime.sendMessage(historyRequest(page, blocks, findings)), 'history');
-  }
-
-  /** Asks the background to insert CONTENT_CSS into this tab's top frame. */
-  async function requestStyles() {
-    return unwrap(await api().runtime.sendMessage({ type: Type.INSERT_CSS }), 'ok');
-  }
-
-  root.ClausemarkProtocol = Object.freeze({
+  root.ClausemarkProtocol = {
     VERSION,
     Type,
     BACKGROUND_TYPES,
     CONTENT_TYPES,
+    PROTOCOL_SCRIPTS,
     CONTENT_SCRIPTS,
     CONTENT_BUNDLE,
     START_SCRIPT,
@@ -714,17 +312,7 @@
     AUTO_SCRIPT_ID,
     MAX_EXPLAIN_UTF16,
     UPLOAD_PART_UTF16,
-    MAX_URL,
-    SETTINGS_KEY,
-    DEFAULT_SETTINGS,
-    SENSITIVITIES,
-    THEMES,
-    RISKS_BY_SENSITIVITY,
-    validateSettings,
-    validateSettingsPatch,
-    isShown,
-    parseRequest,
-    parseContentMessage,
+    describe,
     analyzeRequest,
     taxonomyRequest,
     settingsRequest,
@@ -734,15 +322,5 @@
     explainMessage,
     focusMessage,
     clearMessage,
-    unwrap,
-    checkSummary,
-    hydrate,
-    requestAnalysis,
-    requestStyledAnalysis,
-    requestTaxonomy,
-    requestSettings,
-    requestPrevalence,
-    requestHistory,
-    requestStyles,
-  });
+  };
 })(/** @type {any} */ (globalThis));

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Part of `make extension`: writes <dist>/content/bundle.js, the content
 // scripts of protocol.js `CONTENT_SCRIPTS` concatenated in that order, so a
-// click injects ONE file (`CONTENT_BUNDLE`) instead of sixteen. Measured in
-// headless Chromium: each file of an injection is read, compiled and run on
-// its own, and the sixteen cost several ms more on the click's critical path
-// than one file of the same text.
+// click injects ONE file (`CONTENT_BUNDLE`) instead of each of them. Measured
+// in headless Chromium: each file of an injection is read, compiled and run
+// on its own, and sixteen files cost several ms more on the click's critical
+// path than one file of the same text.
 //
 // The sources stay as they are (one concept per file, each tolerating a
 // second injection); the bundle is only their text as copied to <dist>
@@ -13,11 +13,12 @@
 // followed by `;` so no part can continue the previous one's last
 // expression. The files are classic scripts sharing
 // one world, so concatenation does not change what they do. The bundled
-// files are then removed from <dist> (protocol.js excepted): shipping both
-// would add ≈ 170 KB to a package that must stay under 1.5 MB.
+// files are then removed from <dist> (the protocol's, PROTOCOL_SCRIPTS,
+// excepted): shipping both would add ≈ 170 KB to a package that must stay
+// under 1.5 MB.
 //
 // Usage: node scripts/bundle-content.mjs <dist dir>   (dist/extension in the Makefile)
-// Reads the file list from <dist>/protocol.js, i.e. the copy being shipped.
+// Reads the file lists from <dist>/protocol.js, i.e. the copy being shipped.
 
 import { existsSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -30,7 +31,8 @@ if (!dist) {
 }
 
 // protocol.js is a classic script with no dependency: run it in a bare
-// context and read the lists it defines.
+// context and read the lists it defines (its parts, protocol/*.js, add
+// functions only).
 if (!existsSync(join(dist, 'protocol.js'))) {
   console.error(`bundle-content: ${join(dist, 'protocol.js')} is missing: copy extension/ there first`);
   process.exit(1);
@@ -38,8 +40,8 @@ if (!existsSync(join(dist, 'protocol.js'))) {
 const context = vm.createContext({});
 vm.runInContext(readFileSync(join(dist, 'protocol.js'), 'utf8'), context, { filename: 'protocol.js' });
 const P = context.ClausemarkProtocol;
-if (!P || !P.CONTENT_SCRIPTS?.length || typeof P.CONTENT_BUNDLE !== 'string') {
-  console.error('bundle-content: protocol.js defines no CONTENT_SCRIPTS / CONTENT_BUNDLE');
+if (!P || !P.CONTENT_SCRIPTS?.length || !P.PROTOCOL_SCRIPTS?.length || typeof P.CONTENT_BUNDLE !== 'string') {
+  console.error('bundle-content: protocol.js defines no CONTENT_SCRIPTS / PROTOCOL_SCRIPTS / CONTENT_BUNDLE');
   process.exit(1);
 }
 const files = [...P.CONTENT_SCRIPTS];
@@ -67,11 +69,12 @@ const out = join(dist, P.CONTENT_BUNDLE);
 const bundle = parts.join('');
 writeFileSync(out, bundle);
 // The bundled files are not shipped a second time (the package stays small):
-// everything injects the bundle. protocol.js stays, the background and the
-// options page load it on its own.
+// everything injects the bundle. The protocol's files stay, the background
+// and the options page load them on their own.
+const keep = new Set(P.PROTOCOL_SCRIPTS);
 let removed = 0;
 for (const f of files) {
-  if (f === 'protocol.js') continue;
+  if (keep.has(f)) continue;
   rmSync(join(dist, f));
   removed++;
 }

@@ -8,9 +8,8 @@
  * time): storage holds the settings, the browser holds the registration.
  */
 
-import '../protocol.js';
+import { Protocol } from './protocol.js';
 
-const Protocol = /** @type {any} */ (globalThis).ClausemarkProtocol;
 const ext = /** @type {any} */ (globalThis).browser?.runtime ? /** @type {any} */ (globalThis).browser : chrome;
 
 /**

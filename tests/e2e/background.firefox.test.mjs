@@ -15,7 +15,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import puppeteer from 'puppeteer-core';
 
-import { DIST, BLOCKS, BAD_INPUTS, requireDist, checkAnalysis, startRecordingProxy, notBrowserServices } from './fixtures.mjs';
+import { DIST, BLOCKS, BAD_INPUTS, requireDist, checkAnalysis, startRecordingProxy, notBrowserServices, addProtocol } from './fixtures.mjs';
 import { FIREFOX as EXECUTABLE, FIREFOX_SKIP as SKIP, BASE, baseFirefoxPrefs } from './lib/firefox.mjs';
 
 if (SKIP) console.log(`# SKIP Firefox e2e: ${SKIP}`);
@@ -49,7 +49,7 @@ before(async () => {
     if (Date.now() > deadline) throw new Error('the extension document never loaded');
     await new Promise((r) => setTimeout(r, 200));
   }
-  await page.addScriptTag({ url: `${BASE}protocol.js` });
+  await addProtocol(page, BASE);
 });
 
 after(async () => {

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 import {
-  CHROMIUM_QUIET_ARGS, DIST, BLOCKS, BAD_INPUTS, requireDist, checkAnalysis, isLocal, startRecordingProxy, notBrowserServices,
+  CHROMIUM_QUIET_ARGS, DIST, BLOCKS, BAD_INPUTS, requireDist, checkAnalysis, isLocal, startRecordingProxy, notBrowserServices, addProtocol,
 } from './fixtures.mjs';
 
 const EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -111,9 +111,9 @@ test('protocol messages from an extension page: analyze, taxonomy, errors', asyn
   const page = await context.newPage();
   try {
     // Any document of the extension's origin gets `chrome.runtime`; the
-    // content-side helpers come from the shipped protocol.js.
+    // content-side helpers come from the shipped protocol.js and its parts.
     await page.goto(`${extBase}icons/icon-16.png`);
-    await page.addScriptTag({ url: `${extBase}protocol.js` });
+    await addProtocol(page, extBase);
     const r = await page.evaluate(async (blocks) => {
       const P = globalThis.ClausemarkProtocol;
       const analysis = await P.requestAnalysis(blocks);

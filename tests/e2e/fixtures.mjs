@@ -33,6 +33,19 @@ export function requireDist() {
   return JSON.parse(readFileSync(DIST + 'manifest.json', 'utf8'));
 }
 
+/**
+ * Loads the shipped protocol into an extension page, as the options page
+ * does: protocol.js, then the rest of its PROTOCOL_SCRIPTS, in order
+ * (Playwright and Puppeteer pages alike: `addScriptTag` waits for each).
+ * @param {{ addScriptTag(o: { url: string }): Promise<unknown>, evaluate(f: () => unknown): Promise<any> }} page
+ * @param {string} base the extension's base URL, ending in `/`
+ */
+export async function addProtocol(page, base) {
+  await page.addScriptTag({ url: `${base}protocol.js` });
+  const files = await page.evaluate(() => [.../** @type {any} */ (globalThis).ClausemarkProtocol.PROTOCOL_SCRIPTS]);
+  for (const f of files.slice(1)) await page.addScriptTag({ url: `${base}${f}` });
+}
+
 /** A short terms page: the first block must come back as `arbitration`. */
 export const BLOCKS = [
   'Terms of Service',

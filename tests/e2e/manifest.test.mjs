@@ -74,6 +74,42 @@ test('every file protocol.js injects exists in extension/, and the old placehold
   assert.equal(existsSync(ROOT + 'extension/content.js'), false, 'extension/content.js was replaced by content/');
 });
 
+test('protocol.js and its parts: one frozen protocol, loaded in PROTOCOL_SCRIPTS order by every side', () => {
+  const run = (files) => {
+    const sandbox = {};
+    sandbox.globalThis = sandbox;
+    for (const f of files) vm.runInNewContext(readFileSync(ROOT + 'extension/' + f, 'utf8'), sandbox, { filename: f });
+    return sandbox.ClausemarkProtocol;
+  };
+  const first = run(['protocol.js']);
+  const files = [...first.PROTOCOL_SCRIPTS];
+  assert.equal(files[0], 'protocol.js', 'protocol.js creates the protocol');
+  assert.deepEqual([...first.CONTENT_SCRIPTS.slice(0, files.length)], files, 'the page gets the protocol first');
+  const P = run(files);
+  assert.ok(Object.isFrozen(P), 'the last part freezes the protocol');
+  for (const k of ['validateSettings', 'parseRequest', 'parseContentMessage', 'hydrate', 'unwrap', 'requestAnalysis', 'DEFAULT_SETTINGS', 'MAX_URL']) {
+    assert.ok(k in P, `ClausemarkProtocol.${k}`);
+  }
+  // Twice into one world (a second click's injection): the first definition stays.
+  const twice = {};
+  twice.globalThis = twice;
+  for (const f of [...files, ...files]) vm.runInNewContext(readFileSync(ROOT + 'extension/' + f, 'utf8'), twice);
+  assert.ok(Object.isFrozen(twice.ClausemarkProtocol));
+  // A part without protocol.js before it says so.
+  assert.throws(() => run([files[1]]), /runs after protocol\.js/);
+  // The background's modules import them in that order (background/protocol.js) ...
+  const imports = [...readFileSync(ROOT + 'extension/background/protocol.js', 'utf8').matchAll(/^import '\.\.\/(.+)';$/gm)].map((m) => m[1]);
+  assert.deepEqual(imports, files, 'extension/background/protocol.js imports PROTOCOL_SCRIPTS in order');
+  const others = readdirSync(ROOT + 'extension/background').map((f) => 'background/' + f).filter((f) => f !== 'background/protocol.js');
+  for (const f of [...others, 'background.js']) {
+    assert.doesNotMatch(readFileSync(ROOT + 'extension/' + f, 'utf8'), /^import '[./]*protocol/m, `${f} takes the protocol from background/protocol.js`);
+  }
+  // ... and the options page lists them in that order.
+  const html = readFileSync(ROOT + 'extension/options/options.html', 'utf8');
+  const scripts = [...html.matchAll(/<script src="\.\.\/([^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(scripts, files, 'options.html loads PROTOCOL_SCRIPTS in order');
+});
+
 test('the built extension ships the content scripts as one bundle, in CONTENT_SCRIPTS order, every script without comments, within 1.5 MB', (t) => {
   const dist = DIST;
   if (!existsSync(dist + 'manifest.json')) {
@@ -93,7 +129,8 @@ test('the built extension ships the content scripts as one bundle, in CONTENT_SC
     const i = bundle.indexOf(part, at);
     assert.ok(i >= at, `${P.CONTENT_BUNDLE} holds extension/${f}'s code, after the files before it (rebuild with \`make extension\`)`);
     at = i + part.length;
-    if (f !== 'protocol.js') assert.equal(existsSync(dist + f), false, `${f} is shipped once, in the bundle`);
+    if (P.PROTOCOL_SCRIPTS.includes(f)) assert.ok(existsSync(dist + f), `${f} is also shipped alone (background, options page)`);
+    else assert.equal(existsSync(dist + f), false, `${f} is shipped once, in the bundle`);
   }
   for (const f of [P.AUTO_SCRIPT, P.START_SCRIPT, ...P.CONTENT_CSS]) assert.ok(existsSync(dist + f), `${dist}${f}`);
   // Every other script ships as its source without comments (scripts/strip-comments.mjs).
