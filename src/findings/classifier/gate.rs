@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use super::literals::Condition;
+use super::literals::{Condition, Memo};
 use crate::literal_scan::Literals;
 use crate::taxonomy::Category;
 
@@ -32,6 +32,8 @@ pub struct GateBuilder {
     /// For each literal id, the disjunction ids containing it.
     literal_members: Vec<Vec<u32>>,
     disjunctions: HashMap<Vec<u32>, u32>,
+    /// What each regex of the classifier's table asks of a clause.
+    pub facts: Memo,
 }
 
 impl GateBuilder {

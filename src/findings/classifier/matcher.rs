@@ -24,7 +24,6 @@ use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input};
 
 use super::gate::{self, GateBuilder};
-use super::literals;
 use super::starts::{StartFilter, WordIndex};
 use crate::taxonomy::dsl;
 use crate::taxonomy::Pattern;
@@ -235,22 +234,24 @@ impl Branch {
     fn new(b: &dsl::Branch, regexes: &mut Regexes, gate: Option<&mut GateBuilder>) -> Self {
         let head = regexes.intern(&b.head);
         regexes.has_tail[head as usize] |= b.tail.is_some();
+        let tail = b.tail.as_deref().map(|t| (regexes.intern(t), t));
         let needs = match gate {
             None => Box::default(),
             Some(g) => {
-                let hir = literals::parse(&b.head);
-                let mut cond = hir.as_ref().map(literals::required_in).unwrap_or_default();
-                cond.extend(b.tail.as_deref().map(literals::required).unwrap_or_default());
                 // Every head opens with `\b{start-half}` (see the
                 // DSL); the gate's start positions rely on it.
-                let starts = hir.as_ref().filter(|_| b.head.starts_with(dsl::HEAD_OPENING)).and_then(literals::prefixes_in);
-                if let Some(starts) = starts {
-                    regexes.starts[head as usize] = StartFilter::new(&starts);
+                let facts = g.facts.get(head, &b.head, b.head.starts_with(dsl::HEAD_OPENING));
+                if let Some(starts) = &facts.starts {
+                    regexes.starts[head as usize] = StartFilter::new(starts);
+                }
+                let mut cond = facts.cond.clone();
+                if let Some((id, t)) = tail {
+                    cond.extend_from_slice(&g.facts.get(id, t, false).cond);
                 }
                 g.needs(cond)
             }
         };
-        Branch { head, tail: b.tail.as_deref().map(|t| regexes.intern(t)), needs }
+        Branch { head, tail: tail.map(|(id, _)| id), needs }
     }
 
     /// Whether the branch matches the clause `scratch` was prepared for,
