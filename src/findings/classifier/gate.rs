@@ -82,7 +82,7 @@ impl GateBuilder {
             }
         }
         let mut by_id: Vec<(u32, Vec<u8>)> = self.literals.into_iter().map(|(l, id)| (id, l)).collect();
-        by_id.sort_unstable();
+        crate::sort::sort(&mut by_id);
         let mut members: Vec<(u32, u64)> = Vec::new();
         for (id, literal) in by_id {
             let start = members.len() as u32;

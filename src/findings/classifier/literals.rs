@@ -55,7 +55,7 @@ pub fn parse(regex: &str) -> Option<Hir> {
 pub fn required_in(hir: &Hir) -> Condition {
     let mut cond: Condition = analyse(hir).condition().into_iter().map(normalise).collect();
     cond.retain(|any| useful(any));
-    cond.sort();
+    crate::sort::sort(&mut cond);
     cond.dedup();
     cond
 }
@@ -124,7 +124,7 @@ fn normalise(mut any: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
     for l in &mut any {
         l.truncate(MAX_LITERAL_BYTES);
     }
-    any.sort_by_key(Vec::len);
+    crate::sort::sort_by_key(&mut any, Vec::len);
     any.dedup();
     let mut kept: Vec<Vec<u8>> = Vec::new();
     for l in any {
@@ -132,7 +132,7 @@ fn normalise(mut any: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
             kept.push(l);
         }
     }
-    kept.sort();
+    crate::sort::sort(&mut kept);
     kept
 }
 
