@@ -201,26 +201,25 @@ fn check(f: &CategoryFile, id: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Validates `pattern` whole, then emits it as a Rust `&[Branch]` literal
-/// of its split form (see `dsl::split`), every piece compiled once here.
-fn compiled(pattern: &str) -> Result<String, String> {
+/// Validates `pattern`: it must expand and compile whole, and so must every
+/// piece of its split form (see `dsl::split`), the regexes the classifier
+/// builds from it at start-up. Emits it unexpanded, as a string literal:
+/// the expansion is half as long again, and the library redoes it cheaply.
+fn pattern_literal(pattern: &str) -> Result<String, String> {
     let whole = dsl::expand(pattern)?;
     regex::bytes::Regex::new(&whole).map_err(|e| format!("pattern {pattern:?}: {e}"))?;
-    let mut out = String::from("&[");
     for b in dsl::split(pattern)? {
         regex::bytes::Regex::new(&b.head).map_err(|e| format!("pattern {pattern:?}, head {:?}: {e}", b.head))?;
         if let Some(t) = &b.tail {
             regex::bytes::Regex::new(t).map_err(|e| format!("pattern {pattern:?}, tail {t:?}: {e}"))?;
         }
-        write!(out, "Branch {{ head: {:?}, tail: {:?} }}, ", b.head, b.tail).map_err(|e| e.to_string())?;
     }
-    out.push(']');
-    Ok(out)
+    Ok(format!("{pattern:?}"))
 }
 
-fn opt_compiled(p: &Option<String>) -> Result<String, String> {
+fn opt_pattern_literal(p: &Option<String>) -> Result<String, String> {
     Ok(match p {
-        Some(p) => format!("Some({})", compiled(p)?),
+        Some(p) => format!("Some({})", pattern_literal(p)?),
         None => "None".into(),
     })
 }
@@ -251,9 +250,9 @@ fn emit_category(out: &mut String, f: &CategoryFile) -> Result<(), String> {
             rules,
             "Rule {{ risk: {}, pattern: {}, also: {}, unless: {}, summary: {:?}, confidence: {:?} }}, ",
             risk_variant(&r.risk),
-            compiled(&r.pattern)?,
-            opt_compiled(&r.also)?,
-            opt_compiled(&r.unless)?,
+            pattern_literal(&r.pattern)?,
+            opt_pattern_literal(&r.also)?,
+            opt_pattern_literal(&r.unless)?,
             r.summary,
             r.confidence.unwrap_or(0.8),
         )
@@ -270,7 +269,7 @@ fn emit_category(out: &mut String, f: &CategoryFile) -> Result<(), String> {
         f.actions,
         f.weight,
         f.triggers,
-        opt_compiled(&f.unless)?,
+        opt_pattern_literal(&f.unless)?,
     )
     .map_err(|e| e.to_string())
 }

@@ -45,6 +45,7 @@ pub mod model;
 pub mod prevalence;
 pub mod report;
 pub mod segment;
+mod sort;
 pub mod taxonomy;
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -70,7 +70,7 @@ pub fn align(old: &[Wording], new: &[Wording]) -> Alignment {
         }
     }
     for list in waiting.values_mut() {
-        list.sort_unstable_by(|a, b| b.cmp(a)); // pop() yields the first
+        crate::sort::sort_by(list, |a, b| b.cmp(a)); // pop() yields the first
     }
     let mut moved = Vec::new();
     for h in &hunks {

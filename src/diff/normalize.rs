@@ -101,7 +101,7 @@ pub fn wording(clause: &str) -> Wording {
     }
     let key = tokens.iter().fold(FNV_OFFSET, |h, t| fnv(h, &t.to_le_bytes()));
     let mut bag = tokens.clone();
-    bag.sort_unstable();
+    crate::sort::sort(&mut bag);
     Wording { tokens, bag, key }
 }
 

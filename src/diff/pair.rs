@@ -66,7 +66,8 @@ pub fn pair(old: &[Wording], new: &[Wording], hunks: &[Hunk]) -> Pairing {
     }
     let (pairs, ro, rn) = greedy(old, new, &rest_old, &rest_new);
     out.modified.extend(pairs);
-    out.modified.sort_unstable_by_key(|&(_, j, _)| j);
+    // Each new clause is paired at most once: the keys are distinct.
+    crate::sort::sort_by_key(&mut out.modified, |&(_, j, _)| j);
     out.removed = ro;
     out.added = rn;
     out.removed.sort_unstable();
@@ -100,7 +101,7 @@ fn greedy(old: &[Wording], new: &[Wording], a: &[usize], b: &[usize]) -> Matchin
             }
         }
     }
-    candidates.sort_unstable_by(|p, q| {
+    crate::sort::sort_by(&mut candidates, |p, q| {
         q.0.total_cmp(&p.0).then(p.1.total_cmp(&q.1)).then(p.2.cmp(&q.2)).then(p.3.cmp(&q.3))
     });
     let (mut used_a, mut used_b) = (vec![false; a.len()], vec![false; b.len()]);

@@ -93,7 +93,7 @@ impl<'a> Side<'a> {
                 None => found.push(f),
             }
         }
-        found.sort_by_key(|f| taxonomy::index_of(f.category));
+        crate::sort::sort_by_key(&mut found, |f| taxonomy::index_of(f.category));
         found.iter().map(|f| CategoryRisk { category: f.category, risk: f.risk, summary: f.summary }).collect()
     }
 }
@@ -201,7 +201,7 @@ fn merge(old: &[CategoryRisk], new: &[CategoryRisk]) -> Vec<RiskShift> {
             None => out.push(RiskShift { category: o.category, old_risk: Some(o.risk), new_risk: None, summary: o.summary }),
         }
     }
-    out.sort_by_key(|s| taxonomy::index_of(s.category));
+    crate::sort::sort_by_key(&mut out, |s| taxonomy::index_of(s.category));
     out
 }
 
@@ -243,7 +243,7 @@ pub fn build(sides: &Sides, pairing: &Pairing) -> (Vec<Clause>, Vec<Clause>, Vec
         };
         entries.push((key, m.new.start, Entry::Modified(m)));
     }
-    entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    crate::sort::sort_by(&mut entries, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let (mut added, mut removed, mut modified) = (Vec::new(), Vec::new(), Vec::new());
     for (rank, (_, _, e)) in entries.into_iter().enumerate() {
         match e {

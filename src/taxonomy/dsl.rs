@@ -18,20 +18,30 @@
 //! not match `counselling` (write `sell\w*` for the inflections), while
 //! `u\.s\.` still matches before a space.
 //!
-//! This file is compiled twice: into the library (for its tests) and into
-//! `build.rs`, which expands every pattern at build time so a malformed rule
-//! is a build error naming its file.
+//! This file is compiled twice: into `build.rs`, which expands, splits and
+//! compiles every pattern at build time so a malformed rule is a build error
+//! naming its file, and into the library, which splits the (valid) patterns
+//! again when the classifier is built (see [`crate::taxonomy::Pattern`]).
 
 /// The gap that ` ... ` stands for, in words.
 pub const DEFAULT_GAP_WORDS: u32 = 6;
 /// The widest gap a pattern may ask for, in words.
 pub const MAX_GAP_WORDS: u32 = 20;
 
+/// How every head, and [`expand`]'s whole pattern, opens: a half word
+/// boundary, then the body's group.
+pub const HEAD_OPENING: &str = "(?-u)\\b{start-half}(?:";
+/// How every tail opens (it runs anchored: no boundary before it).
+const TAIL_OPENING: &str = "(?-u)(?:";
+/// How every regex of a pattern closes: the body's group, then a half word
+/// boundary.
+const CLOSING: &str = ")\\b{end-half}";
+
 /// Expands one pattern of the rule language into a regex for
 /// `regex::bytes::Regex`, or says why it cannot.
 pub fn expand(pattern: &str) -> Result<String, String> {
     check(pattern)?;
-    Ok(format!("(?-u)\\b{{start-half}}(?:{})\\b{{end-half}}", expand_body(pattern)?))
+    wrapped(HEAD_OPENING, pattern)
 }
 
 /// One alternative of a pattern, cut at its first top-level gap.
@@ -59,26 +69,31 @@ pub struct Branch {
 pub fn split(pattern: &str) -> Result<Vec<Branch>, String> {
     check(pattern)?;
     let mut out = Vec::new();
-    for alt in top_level(pattern, |rest| rest.starts_with('|').then_some(1)) {
+    for (alt, cut) in alternatives(pattern) {
         let alt = &pattern[alt];
         if alt.is_empty() {
             return Err(format!("pattern {pattern:?} has an empty alternative"));
         }
-        let cut = top_level(alt, gap_len).into_iter().next().map(|r| r.end).filter(|&e| e < alt.len());
         out.push(match cut {
-            None => Branch {
-                head: format!("(?-u)\\b{{start-half}}(?:{})\\b{{end-half}}", expand_body(alt)?),
-                tail: None,
-            },
+            None => Branch { head: wrapped(HEAD_OPENING, alt)?, tail: None },
+            // The gap opens with `\W+`, so a head match must end before a
+            // non-word byte; saying so makes leftmost-first alternation pick
+            // "settled", not "settle", in `settl(e|ed) ~3 by`.
             Some(at) => Branch {
-                // The gap opens with `\W+`, so a head match must end before a
-                // non-word byte; saying so makes leftmost-first alternation
-                // pick "settled", not "settle", in `settl(e|ed) ~3 by`.
-                head: format!("(?-u)\\b{{start-half}}(?:{})\\b{{end-half}}", expand_body(&alt[..at])?),
-                tail: Some(format!("(?-u)(?:{})\\b{{end-half}}", expand_body(&alt[at..])?)),
+                head: wrapped(HEAD_OPENING, &alt[..at])?,
+                tail: Some(wrapped(TAIL_OPENING, &alt[at..])?),
             },
         });
     }
+    Ok(out)
+}
+
+/// `opening`, the expansion of `body`, [`CLOSING`].
+fn wrapped(opening: &str, body: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(opening.len() + body.len() * 2 + CLOSING.len());
+    out.push_str(opening);
+    expand_body(body, &mut out)?;
+    out.push_str(CLOSING);
     Ok(out)
 }
 
@@ -93,28 +108,36 @@ fn gap_len(rest: &str) -> Option<usize> {
     (digits > 0 && body[digits..].starts_with(' ')).then_some(1 + digits)
 }
 
-/// Byte ranges of `p` between top-level separators, where `sep(rest)` says
-/// how long a separator starting at `rest` is. "Top level" means outside
-/// parentheses and character classes and not escaped.
-fn top_level(p: &str, sep: impl Fn(&str) -> Option<usize>) -> Vec<std::ops::Range<usize>> {
+/// The top-level alternatives of `p` (byte ranges), each with where its
+/// first top-level gap starts (a byte offset into the alternative), if it
+/// has one. "Top level" means outside parentheses and character classes
+/// and not escaped. One pass: it runs on every rule at start-up.
+fn alternatives(p: &str) -> Vec<(std::ops::Range<usize>, Option<usize>)> {
     let bytes = p.as_bytes();
-    let (mut depth, mut in_class, mut i, mut from) = (0i32, false, 0, 0);
+    let (mut depth, mut in_class, mut i, mut from, mut cut) = (0i32, false, 0, 0, None);
     let mut out = Vec::new();
-    while i < bytes.len() {
-        match bytes[i] {
+    loop {
+        // Skip to the next byte that may change the state or cut.
+        i = skip_to(bytes, i, |b| matches!(b, b'\\' | b'[' | b']' | b'(' | b')' | b'|' | b' '));
+        let Some(&b) = bytes.get(i) else { break };
+        let top = depth == 0 && !in_class;
+        match b {
             b'\\' => {
-                i += 2;
+                i = bytes.len().min(i + 2);
                 continue;
             }
             b'[' if !in_class => in_class = true,
             b']' if in_class => in_class = false,
             b'(' if !in_class => depth += 1,
             b')' if !in_class => depth -= 1,
-            _ if depth == 0 && !in_class => {
-                if let Some(n) = sep(&p[i..]) {
-                    out.push(from..i);
+            b'|' if top => {
+                out.push((from..i, cut.take()));
+                from = i + 1;
+            }
+            b' ' if top && cut.is_none() => {
+                if let Some(n) = gap_len(&p[i..]) {
+                    cut = Some(i - from);
                     i += n;
-                    from = i;
                     continue;
                 }
             }
@@ -122,8 +145,14 @@ fn top_level(p: &str, sep: impl Fn(&str) -> Option<usize>) -> Vec<std::ops::Rang
         }
         i += 1;
     }
-    out.push(from..p.len());
+    out.push((from..p.len(), cut));
     out
+}
+
+/// The first index from `from` on whose byte is one `stop` accepts, or
+/// `bytes.len()`. A tight loop: most bytes of a pattern are letters.
+fn skip_to(bytes: &[u8], from: usize, stop: impl Fn(u8) -> bool) -> usize {
+    bytes[from..].iter().position(|&b| stop(b)).map_or(bytes.len(), |k| from + k)
 }
 
 /// Rejects what the language does not allow (see the module docs).
@@ -143,63 +172,78 @@ fn check(pattern: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Expands the conveniences of the language in `pattern` (no wrapping).
-fn expand_body(pattern: &str) -> Result<String, String> {
-    let mut out = String::with_capacity(pattern.len() * 2 + 16);
-    let chars: Vec<char> = pattern.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        match c {
-            '\\' => {
-                // Keep escapes verbatim, including an escaped space.
-                out.push('\\');
-                if let Some(&next) = chars.get(i + 1) {
-                    out.push(next);
-                    i += 1;
-                }
-            }
-            ' ' => {
-                let rest: String = chars[i + 1..].iter().collect();
-                if rest.starts_with("... ") {
-                    push_gap(&mut out, DEFAULT_GAP_WORDS);
-                    i += 4;
-                } else if let Some(gap) = parse_gap(&rest) {
-                    let (words, consumed) = gap?;
-                    push_gap(&mut out, words);
-                    i += consumed;
-                } else {
-                    out.push_str("\\W+");
-                    while chars.get(i + 1) == Some(&' ') {
-                        i += 1;
-                    }
-                }
-            }
-            '\'' => out.push_str("(?:'|\\xE2\\x80\\x99)"),
-            '.' if chars.get(i + 1) == Some(&'.') && chars.get(i + 2) == Some(&'.') => {
+/// Appends the expansion of the conveniences of the language in `pattern`
+/// to `out` (no wrapping). One pass that copies ordinary bytes in runs: the
+/// library expands every rule at start-up (see the module docs).
+fn expand_body(pattern: &str, out: &mut String) -> Result<(), String> {
+    let bytes = pattern.as_bytes();
+    // `out` holds the expansion of `pattern[..copied]`.
+    let (mut i, mut copied) = (0, 0);
+    loop {
+        // Skip to the next byte that may need more than copying.
+        i = skip_to(bytes, i, |b| matches!(b, b'\\' | b' ' | b'\'' | b'.' | 0x80..));
+        let Some(&b) = bytes.get(i) else { break };
+        if b == b'\\' {
+            // Keep escapes verbatim, including an escaped space.
+            i += 1 + pattern[i + 1..].chars().next().map_or(0, char::len_utf8);
+            continue;
+        }
+        if b == b'.' {
+            if bytes[i..].starts_with(b"...") {
                 return Err(format!("pattern {pattern:?}: `...` must have a space on each side"));
             }
-            c if !c.is_ascii() => {
-                return Err(format!(
-                    "pattern {pattern:?} has the non-ASCII character {c:?}; rules run in ASCII mode"
-                ));
-            }
-            c => out.push(c),
+            i += 1;
+            continue;
         }
+        if !b.is_ascii() {
+            let c = pattern[i..].chars().next().unwrap_or_default();
+            return Err(format!(
+                "pattern {pattern:?} has the non-ASCII character {c:?}; rules run in ASCII mode"
+            ));
+        }
+        out.push_str(&pattern[copied..i]);
         i += 1;
+        if b == b'\'' {
+            out.push_str("(?:'|\\xE2\\x80\\x99)");
+        } else if let Some((words, len)) = gap(&pattern[i..])? {
+            push_gap(out, words);
+            i += len;
+        } else {
+            out.push_str("\\W+");
+            while bytes.get(i) == Some(&b' ') {
+                i += 1;
+            }
+        }
+        copied = i;
     }
-    Ok(out)
+    out.push_str(&pattern[copied..]);
+    Ok(())
+}
+
+/// The gap (` ... ` or ` ~N `) whose leading space is just before `rest`,
+/// if any: its width in words and its length in `rest`, in bytes (it is
+/// ASCII), trailing space included.
+fn gap(rest: &str) -> Result<Option<(u32, usize)>, String> {
+    if rest.starts_with("... ") {
+        return Ok(Some((DEFAULT_GAP_WORDS, 4)));
+    }
+    parse_gap(rest).transpose()
 }
 
 /// Whether `p` has an upper-case letter that is not an escape such as `\W`.
 fn has_upper_outside_escapes(p: &str) -> bool {
+    if !p.bytes().any(|b| b.is_ascii_uppercase()) {
+        return false; // the common case, found in a quicker pass
+    }
+    // Bytes, not chars: what follows an escaped multi-byte character is
+    // UTF-8 continuation bytes, neither a backslash nor a letter.
     let mut escaped = false;
-    for c in p.chars() {
+    for &b in p.as_bytes() {
         if escaped {
             escaped = false;
-        } else if c == '\\' {
+        } else if b == b'\\' {
             escaped = true;
-        } else if c.is_ascii_uppercase() {
+        } else if b.is_ascii_uppercase() {
             return true;
         }
     }
@@ -225,7 +269,9 @@ fn parse_gap(rest: &str) -> Option<Result<(u32, usize), String>> {
 }
 
 fn push_gap(out: &mut String, words: u32) {
-    out.push_str(&format!("\\W+(?:\\w+\\W+){{0,{words}}}"));
+    use std::fmt::Write as _;
+    // Writing to a String cannot fail.
+    let _ = write!(out, "\\W+(?:\\w+\\W+){{0,{words}}}");
 }
 
 #[cfg(test)]
@@ -276,6 +322,15 @@ mod tests {
         assert_eq!(nested.len(), 1);
         assert_eq!(nested[0].tail, None);
         assert!(split("a||b").is_err());
+    }
+
+    #[test]
+    fn split_rejects_or_keeps_what_expand_does_without_panicking() {
+        // Byte scans must not cut a multi-byte character or run past a
+        // trailing backslash.
+        assert!(split("café ~2 x|y").unwrap_err().contains("non-ASCII"));
+        assert_eq!(split(r"x\").unwrap()[0].head, expand(r"x\").unwrap());
+        assert_eq!(split("x ~2 y\\").unwrap()[0].tail.as_deref(), Some(r"(?-u)(?:\W+(?:\w+\W+){0,2}y\)\b{end-half}"));
     }
 
     #[test]

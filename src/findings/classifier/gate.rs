@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use super::literals::Condition;
+use super::literals::{Condition, Memo};
 use crate::literal_scan::Literals;
 use crate::taxonomy::Category;
 
@@ -32,6 +32,8 @@ pub struct GateBuilder {
     /// For each literal id, the disjunction ids containing it.
     literal_members: Vec<Vec<u32>>,
     disjunctions: HashMap<Vec<u32>, u32>,
+    /// What each regex of the classifier's table asks of a clause.
+    pub facts: Memo,
 }
 
 impl GateBuilder {
@@ -80,7 +82,7 @@ impl GateBuilder {
             }
         }
         let mut by_id: Vec<(u32, Vec<u8>)> = self.literals.into_iter().map(|(l, id)| (id, l)).collect();
-        by_id.sort_unstable();
+        crate::sort::sort(&mut by_id);
         let mut members: Vec<(u32, u64)> = Vec::new();
         for (id, literal) in by_id {
             let start = members.len() as u32;

@@ -55,9 +55,47 @@ pub fn parse(regex: &str) -> Option<Hir> {
 pub fn required_in(hir: &Hir) -> Condition {
     let mut cond: Condition = analyse(hir).condition().into_iter().map(normalise).collect();
     cond.retain(|any| useful(any));
-    cond.sort();
+    crate::sort::sort(&mut cond);
     cond.dedup();
     cond
+}
+
+/// What the gate learns from one regex of the taxonomy.
+#[derive(Debug, Default)]
+pub struct RegexFacts {
+    /// The condition every match satisfies ([`required`]).
+    pub cond: Condition,
+    /// For a head, the literals every match starts with ([`prefixes_in`]).
+    pub starts: Option<Vec<Vec<u8>>>,
+}
+
+/// [`RegexFacts`] by regex id (the classifier's regex table), each derived
+/// once.
+/// Parsing is most of the cost of building the classifier, and the taxonomy
+/// repeats regexes: its 2,265 heads are 1,900 distinct ones, its 971 tails
+/// 908 (the memo took 10 % off the instructions of building it).
+#[derive(Default)]
+pub struct Memo(Vec<Option<RegexFacts>>);
+
+impl Memo {
+    /// The facts of regex `id`, whose source is `regex`, derived on the
+    /// first call for `id`; with `starts`, its start literals too.
+    pub fn get(&mut self, id: u32, regex: &str, starts: bool) -> &RegexFacts {
+        let i = id as usize;
+        if self.0.len() <= i {
+            self.0.resize_with(i + 1, || None);
+        }
+        self.0[i].get_or_insert_with(|| match starts {
+            false => RegexFacts { cond: required(regex), starts: None },
+            true => {
+                let hir = parse(regex);
+                RegexFacts {
+                    cond: hir.as_ref().map(required_in).unwrap_or_default(),
+                    starts: hir.as_ref().and_then(prefixes_in),
+                }
+            }
+        })
+    }
 }
 
 /// Literals one of which every match of `hir` starts with, cut to
@@ -86,7 +124,7 @@ fn normalise(mut any: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
     for l in &mut any {
         l.truncate(MAX_LITERAL_BYTES);
     }
-    any.sort_by_key(Vec::len);
+    crate::sort::sort_by_key(&mut any, Vec::len);
     any.dedup();
     let mut kept: Vec<Vec<u8>> = Vec::new();
     for l in any {
@@ -94,7 +132,7 @@ fn normalise(mut any: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
             kept.push(l);
         }
     }
-    kept.sort();
+    crate::sort::sort(&mut kept);
     kept
 }
 

@@ -1,8 +1,8 @@
 //! Rule patterns as compiled regexes, and how one is matched on a clause.
 //!
-//! A pattern is a list of branches, each a gap-free *head* searched
-//! unanchored and an optional *tail* run anchored where a head match ends
-//! (see [`crate::taxonomy::dsl::split`]). Every distinct regex source is
+//! A pattern splits (at start-up) into branches, each a gap-free *head*
+//! searched unanchored and an optional *tail* run anchored where a head
+//! match ends (see [`crate::taxonomy::dsl::split`]). Every distinct regex source is
 //! interned once in a [`Regexes`] table. Many rules share a head ("may",
 //! "we do not"), and within one clause each head is searched at most once:
 //! [`Scratch`] remembers where its matches end.
@@ -16,7 +16,7 @@
 //! the classifier keeps between calls, one per thread that classified.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson;
@@ -24,8 +24,8 @@ use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input};
 
 use super::gate::{self, GateBuilder};
-use super::literals;
 use super::starts::{StartFilter, WordIndex};
+use crate::taxonomy::dsl;
 use crate::taxonomy::Pattern;
 
 /// Compiles a rule regex as `regex::bytes` would: patterns run in ASCII mode
@@ -48,7 +48,7 @@ pub(super) fn compile(source: &str) -> Option<DFA> {
 /// compile (impossible for the built-in taxonomy, which `build.rs`
 /// compiles) never matches.
 struct Lazy {
-    source: &'static str,
+    source: Arc<str>,
     dfa: OnceLock<Option<DFA>>,
 }
 
@@ -56,7 +56,7 @@ struct Lazy {
 #[derive(Default)]
 pub struct Regexes {
     list: Vec<Lazy>,
-    index: HashMap<&'static str, u32>,
+    index: HashMap<Arc<str>, u32>,
     /// For a head with known start literals, which words it can start at,
     /// by regex id.
     starts: Vec<Option<Box<StartFilter>>>,
@@ -67,21 +67,23 @@ pub struct Regexes {
 }
 
 impl Regexes {
-    fn intern(&mut self, source: &'static str) -> u32 {
-        let next = self.list.len() as u32;
-        let id = *self.index.entry(source).or_insert(next);
-        if id == next {
-            self.list.push(Lazy { source, dfa: OnceLock::new() });
-            self.starts.push(None);
-            self.has_tail.push(false);
+    fn intern(&mut self, source: &str) -> u32 {
+        if let Some(&id) = self.index.get(source) {
+            return id;
         }
+        let id = self.list.len() as u32;
+        let source: Arc<str> = source.into();
+        self.index.insert(Arc::clone(&source), id);
+        self.list.push(Lazy { source, dfa: OnceLock::new() });
+        self.starts.push(None);
+        self.has_tail.push(false);
         id
     }
 
     /// Where the leftmost-first match of regex `id` in `input` ends.
     fn search_end(&self, id: u32, caches: &mut [Option<Cache>], input: &Input) -> Option<usize> {
         let lazy = &self.list[id as usize];
-        let dfa = lazy.dfa.get_or_init(|| compile(lazy.source)).as_ref()?;
+        let dfa = lazy.dfa.get_or_init(|| compile(&lazy.source)).as_ref()?;
         let cache = caches[id as usize].get_or_insert_with(|| dfa.create_cache());
         // A lazy DFA only fails when told to give up on a thrashing cache
         // or to quit on some byte; neither is configured here.
@@ -218,9 +220,6 @@ impl Scratch {
     }
 }
 
-/// How [`crate::taxonomy::dsl::split`] opens every head.
-const HEAD_OPENING: &str = "(?-u)\\b{start-half}";
-
 struct Branch {
     head: u32,
     tail: Option<u32>,
@@ -232,25 +231,27 @@ struct Branch {
 impl Branch {
     /// Interns `b`'s regexes; with `gate`, also registers the literals the
     /// branch needs and the literals its head starts with.
-    fn new(b: &crate::taxonomy::Branch, regexes: &mut Regexes, gate: Option<&mut GateBuilder>) -> Self {
-        let head = regexes.intern(b.head);
+    fn new(b: &dsl::Branch, regexes: &mut Regexes, gate: Option<&mut GateBuilder>) -> Self {
+        let head = regexes.intern(&b.head);
         regexes.has_tail[head as usize] |= b.tail.is_some();
+        let tail = b.tail.as_deref().map(|t| (regexes.intern(t), t));
         let needs = match gate {
             None => Box::default(),
             Some(g) => {
-                let hir = literals::parse(b.head);
-                let mut cond = hir.as_ref().map(literals::required_in).unwrap_or_default();
-                cond.extend(b.tail.map(literals::required).unwrap_or_default());
                 // Every head opens with `\b{start-half}` (see the
                 // DSL); the gate's start positions rely on it.
-                let starts = hir.as_ref().filter(|_| b.head.starts_with(HEAD_OPENING)).and_then(literals::prefixes_in);
-                if let Some(starts) = starts {
-                    regexes.starts[head as usize] = StartFilter::new(&starts);
+                let facts = g.facts.get(head, &b.head, b.head.starts_with(dsl::HEAD_OPENING));
+                if let Some(starts) = &facts.starts {
+                    regexes.starts[head as usize] = StartFilter::new(starts);
+                }
+                let mut cond = facts.cond.clone();
+                if let Some((id, t)) = tail {
+                    cond.extend_from_slice(&g.facts.get(id, t, false).cond);
                 }
                 g.needs(cond)
             }
         };
-        Branch { head, tail: b.tail.map(|t| regexes.intern(t)), needs }
+        Branch { head, tail: tail.map(|(id, _)| id), needs }
     }
 
     /// Whether the branch matches the clause `scratch` was prepared for,
@@ -280,6 +281,13 @@ impl Branch {
     }
 }
 
+/// The branches of `p` (see [`dsl::split`]). `build.rs` has split and
+/// compiled every built-in pattern, so none fails here; one that did would
+/// have no branch and never match, like a regex that does not compile.
+fn split(p: Pattern) -> Vec<dsl::Branch> {
+    dsl::split(p).unwrap_or_default()
+}
+
 /// A [`Pattern`] ready to match.
 pub struct Matcher {
     branches: Vec<Branch>,
@@ -289,7 +297,7 @@ impl Matcher {
     /// Interns `p`'s regexes; with `gate`, also registers the literals each
     /// branch needs and the literals its head starts with.
     pub fn new(p: Pattern, regexes: &mut Regexes, mut gate: Option<&mut GateBuilder>) -> Self {
-        Matcher { branches: p.iter().map(|b| Branch::new(b, regexes, gate.as_deref_mut())).collect() }
+        Matcher { branches: split(p).iter().map(|b| Branch::new(b, regexes, gate.as_deref_mut())).collect() }
     }
 
     /// Whether the pattern matches somewhere in the clause `hay` that
@@ -331,7 +339,7 @@ impl RuleBranches {
         let mut checks = Vec::new();
         let mut branches = Vec::new();
         for (rule, p) in patterns.into_iter().enumerate() {
-            for b in p {
+            for b in &split(p) {
                 let mut branch = Branch::new(b, regexes, Some(&mut *gate));
                 let first = branch.needs.first().copied().unwrap_or(UNGATED);
                 branch.needs = branch.needs.get(1..).unwrap_or_default().into();

@@ -41,7 +41,7 @@ impl StartFilter {
                 _ => return None,
             }
         }
-        hashes.sort_unstable();
+        crate::sort::sort(&mut hashes);
         hashes.dedup();
         let mut bits = [0u64; HASHES / 64];
         for &h in &hashes {
