@@ -15,16 +15,19 @@
 //! colon; the sentences after it are its items while each one before them
 //! continues the list — it does not end with a full stop, `!` or `?` (items
 //! end with `;`, `,`, "or", or nothing at all) or it starts with an
-//! enumerator ("(a)", "2.", "iv)", "•"). A heading, a sentence that ends
-//! normally, or [`MAX_ITEMS`] items end the list. Measured on the tuning
-//! data, the full-stop rule and the enumerator rule each add items the other
-//! misses (an enumerated item may end with a full stop; a bulleted one may
-//! have no enumerator left in its text).
+//! enumerator ("(a)", "2.", "iv)", "•"). So a sentence that ends normally
+//! is the list's last item, a heading ends it at once, and no lead-in
+//! reaches past [`MAX_ITEMS`] items. Measured on the tuning data, the
+//! full-stop rule and the enumerator rule each add items the other misses
+//! (an enumerated item may end with a full stop; a bulleted one may have no
+//! enumerator left in its text).
 //!
-//! Trade-off: a colon that introduces a quotation or an address ("Contact
-//! us:") also opens a "list"; its items then take a low lead-in score and
-//! nothing changes. An item never loses a flag of its own: the rule is
-//! max(own, lead-in).
+//! Trade-offs: a colon that introduces an address ("Contact us:") also
+//! opens a "list", whose items take its low scores, so nothing changes; but
+//! in a table flattened to lines every colon-ended row is a lead-in, and a
+//! high-scoring row flags the rows under it (one CLAUDETTE document,
+//! Garmin's governing-law table, costs a false positive that way). An item
+//! never loses a flag of its own: the rule is max(own, lead-in).
 
 /// The most sentences a lead-in reaches (longer lists are rare; a runaway
 /// "list" of unpunctuated lines would otherwise inherit forever).
