@@ -71,6 +71,20 @@ fn cut(mut starts: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
     starts
 }
 
+/// The facts of a regex the table lacks: derived natively; none in the
+/// wasm, which only builds the built-in taxonomy (whose table fits, tested),
+/// so the literal analysis is not shipped. No facts is never wrong: the
+/// branch is then searched on every clause its category's triggers reach.
+#[cfg(not(target_arch = "wasm32"))]
+fn fallback(regex: &str, starts: bool) -> RegexFacts {
+    derive(regex, starts)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn fallback(_regex: &str, _starts: bool) -> RegexFacts {
+    RegexFacts::default()
+}
+
 /// FNV-1a (64 bits) of a regex and its starts flag, folded into `h`: the
 /// sequence hash is this over every regex in id order, from [`HASH_START`].
 fn fold(h: u64, regex: &str, starts: bool) -> u64 {
@@ -273,7 +287,7 @@ impl Memo {
         if self.by_id[i].is_none() {
             self.hash = fold(self.hash, regex, starts);
             let taken = self.table.facts.get_mut(i).map(std::mem::take);
-            self.by_id[i] = Some(taken.unwrap_or_else(|| derive(regex, starts)));
+            self.by_id[i] = Some(taken.unwrap_or_else(|| fallback(regex, starts)));
         }
         self.by_id[i].get_or_insert_with(RegexFacts::default)
     }
