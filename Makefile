@@ -8,6 +8,7 @@
 #   make bench      cargo bench (benches/throughput.rs)
 #   make size       the wasm's raw and gzip -9 size
 #   make bench-wasm wasm analyze per policy in headless Chromium (bench-extension: whole click)
+#   make bench-cold the click that wakes a stopped service worker, next to a warm click
 #
 # `make setup` is idempotent and cheap when everything is there; it is the
 # only step that touches the network (crates.io, Debian, npm registries).
@@ -140,7 +141,7 @@ print-size:
 # ---- extension checks, benchmark and screenshots (tests/e2e, scripts/) ----
 # They use the built extension: run `make extension` first (`make test` does).
 
-.PHONY: lint-extension bench-extension bench-wasm profile-click demo-screenshot
+.PHONY: lint-extension bench-extension bench-cold bench-wasm profile-click demo-screenshot
 
 # web-ext's own linter (Mozilla's add-on rules): errors fail, warnings are shown.
 lint-extension: setup-node
@@ -152,6 +153,13 @@ lint-extension: setup-node
 bench-extension: setup-node
 	$(call section,bench: extension in headless Chromium (48 policies))
 	node scripts/bench-extension.mjs
+
+# Click → painted when the click wakes a stopped service worker (the usual
+# click: Chrome stops an idle worker after ~30 s), on three policies, with
+# the start-up broken down; table in target/bench-cold.md.
+bench-cold: setup-node
+	$(call section,bench: cold-start click in headless Chromium (3 policies))
+	node scripts/bench-cold.mjs
 
 # The wasm analysis alone, in the extension's service worker, on the 48 policies
 # (issue 4's budget: a 100 KB policy in ≤ 10 ms); table in target/bench-wasm.md.

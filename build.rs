@@ -7,6 +7,11 @@
 //! a rule with risk `good` carries its own summary (the category headline
 //! describes the risky case); each category has at least four "must flag" and
 //! four "must not flag" examples.
+//!
+//! It also derives what the classifier's gate needs from every regex the
+//! patterns split into (`gate_facts.bin`, see
+//! `src/findings/classifier/facts.rs`), so a woken service worker builds the
+//! classifier without parsing them.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -14,6 +19,15 @@ use std::path::Path;
 #[path = "src/taxonomy/dsl.rs"]
 #[allow(dead_code)]
 mod dsl;
+#[path = "src/findings/classifier/facts.rs"]
+#[allow(dead_code)]
+mod facts;
+#[path = "src/findings/classifier/literals.rs"]
+#[allow(dead_code)]
+mod literals;
+#[path = "src/sort.rs"]
+#[allow(dead_code)]
+mod sort;
 
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -75,6 +89,9 @@ fn main() {
     println!("cargo:rerun-if-changed=src/taxonomy/categories.txt");
     println!("cargo:rerun-if-changed=src/taxonomy/data");
     println!("cargo:rerun-if-changed=src/taxonomy/dsl.rs");
+    for f in ["src/findings/classifier/facts.rs", "src/findings/classifier/literals.rs", "src/sort.rs"] {
+        println!("cargo:rerun-if-changed={f}");
+    }
     if let Err(e) = run(dir) {
         // A build script reports through its exit status; the message names the file.
         eprintln!("taxonomy error: {e}");
@@ -113,6 +130,8 @@ fn run(dir: &Path) -> Result<(), String> {
     let mut cats = String::from("/// Every category, in the order of `categories.txt`.\npub static CATEGORIES: &[Category] = &[\n");
     let mut examples = String::from("/// Every example sentence of every category file.\npub static EXAMPLES: &[Example] = &[\n");
     let mut index = 0usize;
+    // Every regex the classifier interns, in its order, with whether it wants start literals.
+    let mut regexes = Regexes::default();
     for id in &ids {
         let path = data.join(format!("{id}.toml"));
         let shown = format!("src/taxonomy/data/{id}.toml");
@@ -126,6 +145,7 @@ fn run(dir: &Path) -> Result<(), String> {
         let file: CategoryFile = toml::from_str(&text).map_err(|e| format!("{shown}: {e}"))?;
         check(&file, id).map_err(|e| format!("{shown}: {e}"))?;
         emit_category(&mut cats, &file).map_err(|e| format!("{shown}: {e}"))?;
+        collect_regexes(&file, &mut regexes)?;
         for ex in &file.must_flag {
             writeln!(
                 examples,
@@ -144,8 +164,39 @@ fn run(dir: &Path) -> Result<(), String> {
     cats.push_str("];\n");
     examples.push_str("];\n");
     let out = std::env::var("OUT_DIR").map_err(|e| e.to_string())?;
+    std::fs::write(Path::new(&out).join("gate_facts.bin"), facts::encode_table(&regexes.list)?).map_err(|e| e.to_string())?;
     std::fs::write(Path::new(&out).join("taxonomy.rs"), cats + &examples)
         .map_err(|e| e.to_string())
+}
+
+/// The distinct regexes the classifier interns, in first-seen order (its
+/// regex ids), each with whether its start literals are wanted.
+#[derive(Default)]
+struct Regexes {
+    seen: std::collections::HashSet<String>,
+    list: Vec<(String, bool)>,
+}
+
+/// Adds the heads and tails the patterns of `f` split into, in the order
+/// `Classifier::new` interns them (the category's `unless`, the rules'
+/// patterns, then each rule's `also` and `unless`; a branch's head, then its
+/// tail): `src/findings/classifier/facts.rs` stores their facts by that
+/// order, and a test fails if the two orders part. A head (it opens with
+/// `dsl::HEAD_OPENING`) wants its start literals, a tail not.
+fn collect_regexes(f: &CategoryFile, out: &mut Regexes) -> Result<(), String> {
+    let patterns = f.rules.iter().map(|r| Some(&r.pattern));
+    let checks = f.rules.iter().flat_map(|r| [r.also.as_ref(), r.unless.as_ref()]);
+    for p in std::iter::once(f.unless.as_ref()).chain(patterns).chain(checks).flatten() {
+        for b in dsl::split(p)? {
+            let starts = b.head.starts_with(dsl::HEAD_OPENING);
+            for (regex, starts) in std::iter::once((b.head, starts)).chain(b.tail.map(|t| (t, false))) {
+                if out.seen.insert(regex.clone()) {
+                    out.list.push((regex, starts));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn check(f: &CategoryFile, id: &str) -> Result<(), String> {

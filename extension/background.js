@@ -39,7 +39,7 @@
  */
 
 import { Protocol } from './background/protocol.js';
-import { core, diff, prevalence, ready, withCore } from './background/core.js';
+import { core, diff, prevalence, ready, startup, withCore } from './background/core.js';
 import { getSettings, setSettings, syncAutoAnnotate } from './background/settings.js';
 import * as history from './background/history.js';
 import { errorMessage } from './background/failures.js';
@@ -157,4 +157,6 @@ ext.permissions.onRemoved.addListener(() => syncAutoAnnotate());
   syncAutoAnnotate,
   /** `{tabId, timings}` of the last annotation that succeeded (summary.timings, ms), or null. */
   lastTimings,
+  /** When this background life started, loaded, instantiated the wasm and warmed up (wall-clock ms; core.js `startup`). */
+  startup: () => ({ ...startup }),
 });

@@ -21,68 +21,15 @@
 // Usage: node scripts/bench-extension.mjs [--runs N] [--only SUBSTRING]
 // Needs `make extension` and Debian's chromium (CHROMIUM_PATH overrides).
 
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 
 import { launchChromium } from '../tests/e2e/lib/chromium.mjs';
-import { startPageServer, SHARED_CORPUS, ROOT } from '../tests/e2e/lib/server.mjs';
+import { startPageServer, ROOT } from '../tests/e2e/lib/server.mjs';
+import { WATCHER, benchSetup, fmt, median, timedClick } from './lib/click.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : def;
-};
-const RUNS = Number(opt('--runs', '3'));
-const ONLY = opt('--only', '');
-if (!Number.isInteger(RUNS) || RUNS < 1) {
-  console.error('bench-extension: --runs needs a positive integer');
-  process.exit(2);
-}
-
-const POLICIES = join(SHARED_CORPUS, 'policies/latest');
-if (!existsSync(POLICIES)) {
-  console.error(`bench-extension: ${POLICIES} is absent: the benchmark needs the shared corpus (../shared/corpus)`);
-  process.exit(2);
-}
-let files = readdirSync(POLICIES).filter((f) => f.endsWith('.md')).sort();
-if (ONLY) files = files.filter((f) => f.includes(ONLY));
-if (!files.length) {
-  console.error(`bench-extension: no policy to run in ${POLICIES}${ONLY ? ` matching "${ONLY}"` : ''}`);
-  process.exit(2);
-}
-
-/** Installed in every page before its scripts: resolves once highlights are painted. */
-const WATCHER = `(() => {
-  let resolve;
-  const done = new Promise((r) => { resolve = r; });
-  Object.defineProperty(window, '__cmBenchPainted', { value: done });
-  const count = () => {
-    let n = 0;
-    for (const [name, hl] of CSS.highlights) if (name.startsWith('clausemark-') && name !== 'clausemark-focus') n += hl.size;
-    return n;
-  };
-  const panelShown = () => !!document.querySelector('clausemark-root')?.shadowRoot?.querySelector('.panel:not([hidden])');
-  const tick = () => {
-    const n = count();
-    if (n > 0 || (window.__cmBenchArmed && panelShown())) {
-      const ch = new MessageChannel();
-      ch.port1.onmessage = () => resolve({ at: performance.timeOrigin + performance.now(), ranges: n });
-      ch.port2.postMessage(0);
-    } else {
-      requestAnimationFrame(tick);
-    }
-  };
-  requestAnimationFrame(tick);
-  Object.defineProperty(window, '__cmBenchCount', { value: count });
-})();`;
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const fmt = (ms) => (ms < 10 ? ms.toFixed(1) : ms.toFixed(0));
+const { runs: RUNS, policies: POLICIES, files } = benchSetup('bench-extension', 3);
 
 const server = await startPageServer();
 const h = await launchChromium({ perf: false });
@@ -101,27 +48,14 @@ async function measure(name) {
       const text = document.body.innerText;
       return { ms: performance.now() - t0, chars: text.length };
     });
-    await page.evaluate(() => { window.__cmBenchArmed = true; });
-    const target = await h.tabTarget(page); // bring to front and find the tab first: not part of the click
-    const clickAt = Date.now();
-    const t0 = performance.timeOrigin + performance.now();
-    await h.clickAction(page, target);
-    const painted = await page.evaluate(() => Promise.race([
-      window.__cmBenchPainted,
-      new Promise((resolve) => setTimeout(() => resolve(null), 30_000)),
-    ]));
-    if (!painted) {
-      const why = workerErrors.filter((e) => e.at >= clickAt).map((e) => e.text);
-      const host = await page.evaluate(() => !!document.querySelector('clausemark-root'));
-      throw new Error(`${name}: no highlight painted within 30 s of the click (UI on the page: ${host}; worker errors: ${JSON.stringify(why)})`);
-    }
+    const { clickAt, paintedAt } = await timedClick(h, page, workerErrors, name);
     await page.waitForTimeout(300);
     const findings = await page.evaluate(() => window.__cmBenchCount());
     // The phases the page and the worker measured for this click (summary.timings).
     const last = await h.evalWorker(() => self.clausemark.lastTimings?.() ?? null);
     const t = last?.timings ?? {};
     return {
-      innerTextMs: read.ms, clickMs: painted.at - t0, findings, chars: read.chars,
+      innerTextMs: read.ms, clickMs: paintedAt - clickAt, findings, chars: read.chars,
       collectMs: t.collectMs ?? NaN, analyzeMs: t.analyzeMs ?? NaN, wasmMs: t.wasmMs ?? NaN,
     };
   } finally {

@@ -22,6 +22,19 @@ const ext = /** @type {any} */ (globalThis).browser?.runtime ? /** @type {any} *
  */
 export const ready = init({ module_or_path: ext.runtime.getURL('wasm/clausemark_bg.wasm') });
 
+/** Wall-clock ms (performance.timeOrigin + performance.now()). */
+const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * When this background life reached each start-up step, in wall-clock ms
+ * (epoch, the clock a page's `performance.timeOrigin + performance.now()`
+ * reads too): `origin` the worker's global was created, `loaded` this module
+ * ran (the scripts were fetched and evaluated), `ready` the wasm was
+ * instantiated, `warmed` the warm-up analysis returned (null until then, or
+ * if it failed). For the cold-start benchmark (scripts/bench-cold.mjs).
+ */
+export const startup = { origin: performance.timeOrigin, loaded: now(), ready: /** @type {number | null} */ (null), warmed: /** @type {number | null} */ (null) };
+
 /**
  * A few clauses analysed as soon as the module is ready, so that the first
  * page does not pay for what the core builds on first use (the trigger
@@ -41,7 +54,13 @@ const WARM_UP = [
   'Any dispute will be resolved by binding arbitration, and you waive any class action.',
   'We may change these terms at any time without notice.',
 ];
-ready.then(() => core.analyze(WARM_UP)).catch(() => {}); // a failure shows on the first real call
+ready
+  .then(() => {
+    startup.ready = now();
+    core.analyze(WARM_UP);
+    startup.warmed = now();
+  })
+  .catch(() => {}); // a failure shows on the first real call
 
 /**
  * Set when the module trapped (a panic aborts in release builds). The

@@ -23,6 +23,7 @@
 //! Regexes compile on first use, so a service worker that restarts pays only
 //! for the rules a page actually reaches.
 
+mod facts;
 mod gate;
 mod literals;
 mod matcher;
@@ -30,10 +31,11 @@ mod starts;
 
 use std::sync::{Mutex, OnceLock};
 
+use self::facts::Table;
 use self::gate::{Gate, GateBuilder};
 use self::matcher::{Matcher, Regexes, RuleBranches, Scratch};
 use crate::segment::Segment;
-use crate::taxonomy::{Category, Rule, CATEGORIES};
+use crate::taxonomy::{Category, Rule, CATEGORIES, GATE_FACTS};
 
 /// Documents with fewer clauses than this are classified on one thread
 /// (about 500 KB of text: a thread costs little, but each new thread warms
@@ -84,6 +86,11 @@ pub struct Classifier {
     categories: Vec<CompiledCategory>,
     /// Working memory of earlier calls, kept for its warm regex caches.
     spare: Mutex<Vec<Scratch>>,
+    /// Whether the gate's facts came from `build.rs`'s table (see
+    /// [`facts`]) rather than from parsing every regex: true for the
+    /// built-in taxonomy (tested).
+    #[cfg_attr(not(test), allow(dead_code))]
+    facts_from_table: bool,
 }
 
 impl Classifier {
@@ -94,11 +101,24 @@ impl Classifier {
     }
 
     /// Compiles the triggers and rule literals of `categories` (at most 64
-    /// are used); the regexes themselves compile on first use.
+    /// are used); the regexes themselves compile on first use. For the
+    /// built-in [`CATEGORIES`], what the gate needs from each regex is read
+    /// from a table made at build time (see [`facts`]); for other
+    /// categories it is derived by parsing every regex (several times
+    /// slower to build).
     pub fn new(categories: &'static [Category]) -> Self {
+        let table = if std::ptr::eq(categories, CATEGORIES) { Table::decode(GATE_FACTS) } else { Table::default() };
+        let (classifier, fits) = Self::build(categories, table);
+        // A table made for another order or taxonomy gave wrong facts: start again without it.
+        if fits { classifier } else { Self::build(categories, Table::default()).0 }
+    }
+
+    /// [`Classifier::new`] with the regex facts of `table`; whether the
+    /// table fitted the regexes (see [`facts::Memo::table_fits`]).
+    fn build(categories: &'static [Category], table: Table) -> (Self, bool) {
         let defs = &categories[..categories.len().min(64)];
         let mut regexes = Regexes::default();
-        let mut gate = GateBuilder::default();
+        let mut gate = GateBuilder::new(table);
         let categories = defs
             .iter()
             .map(|c| CompiledCategory {
@@ -115,7 +135,9 @@ impl Classifier {
                     .collect(),
             })
             .collect();
-        Classifier { gate: gate.build(defs), regexes, categories, spare: Mutex::new(Vec::new()) }
+        let (fits, facts_from_table) = (gate.facts.table_fits(), gate.facts.used_table());
+        let c = Classifier { gate: gate.build(defs), regexes, categories, spare: Mutex::new(Vec::new()), facts_from_table };
+        (c, fits)
     }
 
     /// Classifies `segments` of a document whose ASCII-lower-cased bytes are
@@ -298,6 +320,15 @@ mod tests {
         let one = c.classify_run(lower.as_bytes(), &segments, 0);
         assert!(one.len() > 1000);
         assert_eq!(c.classify(lower.as_bytes(), &segments), one);
+    }
+
+    /// The built-in taxonomy's classifier reads every regex's gate facts
+    /// from `build.rs`'s table: none is parsed at start-up (the table's
+    /// order and the classifier's agree).
+    #[test]
+    fn the_built_in_classifier_parses_no_regex_for_its_gate() {
+        assert!(Classifier::global().facts_from_table);
+        assert!(!Classifier::new(&CATEGORIES[..1]).facts_from_table, "another taxonomy derives its facts");
     }
 
     /// `build.rs` validates patterns with the `regex` crate; the classifier

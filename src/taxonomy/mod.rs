@@ -111,6 +111,11 @@ pub struct Example {
 
 include!(concat!(env!("OUT_DIR"), "/taxonomy.rs"));
 
+/// What the classifier's gate needs from every regex of the taxonomy (the
+/// literals its matches contain and start with), derived by `build.rs`; the
+/// layout is `findings::classifier::facts`'s.
+pub static GATE_FACTS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gate_facts.bin"));
+
 /// Looks a category up by id.
 pub fn category(id: &str) -> Option<&'static Category> {
     CATEGORIES.iter().find(|c| c.id == id)

@@ -10,7 +10,8 @@
 
 use std::collections::HashMap;
 
-use super::literals::{Condition, Memo};
+use super::facts::{Memo, Table};
+use super::literals::Condition;
 use crate::literal_scan::Literals;
 use crate::taxonomy::Category;
 
@@ -26,7 +27,6 @@ enum Needle {
 
 /// Collects the conditions of the rule branches while the classifier is
 /// built, then compiles them into a [`Gate`].
-#[derive(Default)]
 pub struct GateBuilder {
     literals: HashMap<Vec<u8>, u32>,
     /// For each literal id, the disjunction ids containing it.
@@ -37,6 +37,12 @@ pub struct GateBuilder {
 }
 
 impl GateBuilder {
+    /// A builder whose regex facts come from `table` first (see
+    /// [`super::facts`]).
+    pub fn new(table: Table) -> Self {
+        GateBuilder { literals: HashMap::new(), literal_members: Vec::new(), disjunctions: HashMap::new(), facts: Memo::new(table) }
+    }
+
     /// Registers a branch's condition; returns the disjunction ids it needs
     /// (all must be set for the branch to be worth a search).
     pub fn needs(&mut self, cond: Condition) -> Box<[u32]> {

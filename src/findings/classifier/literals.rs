@@ -3,7 +3,7 @@
 //!
 //! A rule such as `(sell|sold) ~6 (personal|your|data)` can only match a
 //! clause that contains one of `sell`, `sold` *and* one of `personal`, `your`,
-//! `data`. [`required`] derives that condition from the regex itself — a
+//! `data`. [`required_in`] derives that condition from the regex itself — a
 //! conjunction of disjunctions of byte strings — and the classifier checks it
 //! against one Aho–Corasick pass over the clause before running any regex.
 //! The condition is necessary, never sufficient: skipping a rule whose
@@ -35,67 +35,23 @@ const MAX_LITERAL_BYTES: usize = 8;
 /// occur in the text (as a substring). Empty = no condition.
 pub type Condition = Vec<Vec<Vec<u8>>>;
 
-/// The literal condition every match of `regex` satisfies, or an empty
-/// condition when none can be derived (or the regex does not parse: it then
-/// never matches anyway, see the classifier's `Lazy`).
-///
-/// `regex` is parsed as the classifier compiles it (bytes, `utf8(false)`),
-/// so the literals are byte strings of the lower-cased text.
-pub fn required(regex: &str) -> Condition {
-    parse(regex).map(|hir| required_in(&hir)).unwrap_or_default()
-}
-
 /// `regex` parsed as the classifier compiles it (bytes, `utf8(false)`), so
 /// literals come out as byte strings of the lower-cased text.
 pub fn parse(regex: &str) -> Option<Hir> {
     syntax::parse_with(regex, &syntax::Config::new().utf8(false)).ok()
 }
 
-/// [`required`] for an already parsed regex.
+/// The literal condition every match of the regex `hir` satisfies, or an
+/// empty condition when none can be derived. Literals are byte strings of
+/// the lower-cased text when `hir` comes from [`parse`]. (A regex that does
+/// not parse gets no condition: it never matches anyway, see the
+/// classifier's `Lazy`.)
 pub fn required_in(hir: &Hir) -> Condition {
     let mut cond: Condition = analyse(hir).condition().into_iter().map(normalise).collect();
     cond.retain(|any| useful(any));
     crate::sort::sort(&mut cond);
     cond.dedup();
     cond
-}
-
-/// What the gate learns from one regex of the taxonomy.
-#[derive(Debug, Default)]
-pub struct RegexFacts {
-    /// The condition every match satisfies ([`required`]).
-    pub cond: Condition,
-    /// For a head, the literals every match starts with ([`prefixes_in`]).
-    pub starts: Option<Vec<Vec<u8>>>,
-}
-
-/// [`RegexFacts`] by regex id (the classifier's regex table), each derived
-/// once.
-/// Parsing is most of the cost of building the classifier, and the taxonomy
-/// repeats regexes: its 2,265 heads are 1,900 distinct ones, its 971 tails
-/// 908 (the memo took 10 % off the instructions of building it).
-#[derive(Default)]
-pub struct Memo(Vec<Option<RegexFacts>>);
-
-impl Memo {
-    /// The facts of regex `id`, whose source is `regex`, derived on the
-    /// first call for `id`; with `starts`, its start literals too.
-    pub fn get(&mut self, id: u32, regex: &str, starts: bool) -> &RegexFacts {
-        let i = id as usize;
-        if self.0.len() <= i {
-            self.0.resize_with(i + 1, || None);
-        }
-        self.0[i].get_or_insert_with(|| match starts {
-            false => RegexFacts { cond: required(regex), starts: None },
-            true => {
-                let hir = parse(regex);
-                RegexFacts {
-                    cond: hir.as_ref().map(required_in).unwrap_or_default(),
-                    starts: hir.as_ref().and_then(prefixes_in),
-                }
-            }
-        })
-    }
 }
 
 /// Literals one of which every match of `hir` starts with, cut to
@@ -285,7 +241,11 @@ fn selectivity(any: &[Vec<u8>]) -> (usize, std::cmp::Reverse<usize>) {
 
 #[cfg(test)]
 mod tests {
-    use super::required;
+    use super::{parse, required_in, Condition};
+
+    fn required(regex: &str) -> Condition {
+        parse(regex).map(|hir| required_in(&hir)).unwrap_or_default()
+    }
     use crate::taxonomy::dsl;
 
     /// The condition of each top-level alternative (they are OR-ed).

@@ -31,6 +31,7 @@ impl StartFilter {
     /// The filter for a head whose matches all start with one of
     /// `prefixes`; `None` when one of them does not start with a word byte
     /// (then the match need not start a word).
+    /// Only their first two bytes count (see `facts::START_BYTES`).
     pub fn new(prefixes: &[Vec<u8>]) -> Option<Box<StartFilter>> {
         let mut hashes: Vec<u16> = Vec::new();
         for p in prefixes {
