@@ -98,8 +98,8 @@ pub fn level_risk(level: u8) -> Risk {
 pub fn evaluate(corpus: &Corpus, cross_validate: bool) -> Result<ClaudetteReport, Error> {
     let rows: Vec<ClaudetteSentence> = corpus.read_jsonl("claudette-2024-en/sentences.jsonl")?;
     let docs: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.doc.as_str()).collect();
-    let rules = by_document(&rows, None);
-    let shipped = by_document(&rows, crate::model::Model::global());
+    let rules = by_document(&rows, |_| None);
+    let shipped = by_document(&rows, |_| crate::model::Model::global());
     let cv = if cross_validate { Some(cross_validated(corpus, &rows)?) } else { None };
     let (rules, _) = score(&rows, &rules);
     let (shipped_in_sample, shipped_levels) = score(&rows, &shipped);
@@ -120,28 +120,28 @@ fn cross_validated(corpus: &Corpus, rows: &[ClaudetteSentence]) -> Result<Vec<Ve
     let data = Data::load(corpus)?;
     let prep = Prepared::new(&data, &Recipe::DEFAULT);
     let folds: std::collections::BTreeSet<Option<u8>> = rows.iter().map(|r| r.test_fold).collect();
-    let mut out = vec![Vec::new(); rows.len()];
+    let mut models = std::collections::BTreeMap::new();
     for fold in folds {
         let held_out: std::collections::BTreeSet<String> =
             rows.iter().filter(|r| r.test_fold == fold).map(|r| company_key(&r.doc)).collect();
-        let trained = recipe::train(&prep, &held_out);
-        let model = crate::model::Model::from_stored(&trained.model);
-        for run in runs(rows, |r| r.doc.as_str()).into_iter().filter(|run| rows[run.start].test_fold == fold) {
-            let sentences: Vec<&str> = rows[run.clone()].iter().map(|r| r.text.as_str()).collect();
-            for (i, found) in run.zip(document_risks(&sentences, Some(&model))) {
-                out[i] = found;
-            }
-        }
+        models.insert(fold, crate::model::Model::from_stored(&recipe::train(&prep, &held_out).model));
     }
-    Ok(out)
+    Ok(by_document(rows, |r| models.get(&r.test_fold)))
 }
 
-/// Per row, the risks by category of the pipeline with `model`, each
-/// document's sentences analysed together ([`document_risks`]).
-fn by_document(rows: &[ClaudetteSentence], model: Option<&crate::model::Model>) -> Vec<Vec<(&'static str, Risk)>> {
+/// Per row, the risks by category of the pipeline with the model `model`
+/// gives the row's document (`None`: the rules alone), each document's
+/// sentences analysed together ([`document_risks`]).
+fn by_document<'m>(
+    rows: &[ClaudetteSentence],
+    model: impl Fn(&ClaudetteSentence) -> Option<&'m crate::model::Model>,
+) -> Vec<Vec<(&'static str, Risk)>> {
     runs(rows, |r| r.doc.as_str())
         .into_iter()
-        .flat_map(|run| document_risks(&rows[run].iter().map(|r| r.text.as_str()).collect::<Vec<_>>(), model))
+        .flat_map(|run| {
+            let m = model(&rows[run.start]);
+            document_risks(&rows[run].iter().map(|r| r.text.as_str()).collect::<Vec<_>>(), m)
+        })
         .collect()
 }
 

@@ -100,7 +100,7 @@ pub fn evaluate_full(root: &Path, split: Split, case_map: &CaseMap, cross_valida
         corpus: root.display().to_string(),
         split,
         unfair_tos: unfair::evaluate(&corpus, split)?,
-        unfair_tos_rules: unfair::evaluate_with(&corpus, split, &|doc| document_risks(doc, None).iter().map(|r| predicted_labels(r)).collect())?,
+        unfair_tos_rules: unfair::evaluate_with(&corpus, split, &|doc| document_labels(doc, None))?,
         unfair_tos_model: text_only_model(&corpus, split)?,
         claudette: claudette::evaluate(&corpus, cross_validate)?,
         tosdr: tosdr::evaluate(&corpus, case_map)?,
@@ -158,6 +158,12 @@ pub fn document_risks(sentences: &[&str], model: Option<&crate::model::Model>) -
         }
     }
     out
+}
+
+/// [`document_risks`] as UNFAIR-ToS labels: per sentence, the categories
+/// found at `caution` or `bad` ([`predicted_labels`]).
+pub fn document_labels(sentences: &[&str], model: Option<&crate::model::Model>) -> Vec<Vec<&'static str>> {
+    document_risks(sentences, model).iter().map(|r| predicted_labels(r)).collect()
 }
 
 /// The runs of consecutive `items` that share a key (a corpus's rows are

@@ -1,13 +1,13 @@
 //! UNFAIR-ToS (Lippi et al. 2019, LexGLUE split): each sentence is
 //! detokenised (see [`super::ptb`]) and analysed with the other sentences of
-//! its company's document, in order ([`super::document_risks`]); its
+//! its company's document, in order ([`super::document_labels`]); its
 //! predicted labels are compared with the gold ones over the eight categories.
 
 use serde::Serialize;
 
 use super::corpus::{Corpus, UnfairSentence};
 use super::metrics::{CategoryScore, MultiLabel, NineColumn};
-use super::{document_risks, predicted_labels, ptb, runs, Split, UNFAIR_CATEGORIES};
+use super::{document_labels, ptb, runs, Split, UNFAIR_CATEGORIES};
 use crate::error::Error;
 
 /// Multi-label scores over the eight UNFAIR-ToS categories.
@@ -76,8 +76,7 @@ impl LabelReport {
 
 /// Scores `unfair-tos/<split>.jsonl` with the shipped pipeline (rules + model).
 pub fn evaluate(corpus: &Corpus, split: Split) -> Result<LabelReport, Error> {
-    let model = crate::model::Model::global();
-    evaluate_with(corpus, split, &|doc| document_risks(doc, model).iter().map(|r| predicted_labels(r)).collect())
+    evaluate_with(corpus, split, &|doc| document_labels(doc, crate::model::Model::global()))
 }
 
 /// Scores `unfair-tos/<split>.jsonl` with `predict`, which maps the
