@@ -34,16 +34,45 @@
 pub const MAX_ITEMS: u8 = 20;
 
 /// Whether `sentence` introduces a list: its last non-space character is a
-/// colon.
+/// colon, not counting the next item's enumerator ([`before_next_enumerator`]).
 pub fn is_lead_in(sentence: &str) -> bool {
-    sentence.trim_end().ends_with(':')
+    before_next_enumerator(sentence).ends_with(':')
 }
 
 /// Whether `sentence` ends the way a sentence ends: `.`, `!` or `?`,
-/// possibly followed by closing quotes or brackets.
+/// possibly followed by closing quotes or brackets. The full stop of a
+/// trailing enumerator ("loss of data; 7.5.3.") is not one.
 fn ends_with_stop(sentence: &str) -> bool {
-    let t = sentence.trim_end().trim_end_matches(['"', '\'', ')', ']', '”', '’', '»']);
+    let t = before_next_enumerator(sentence).trim_end_matches(['"', '\'', ')', ']', '”', '’', '»']);
     t.ends_with(['.', '!', '?'])
+}
+
+/// `sentence` without trailing space and without the enumerator of the
+/// *next* item when a numbered list was flattened into running text and cut
+/// after each number: "sanctions we may apply: 1." → "sanctions we may
+/// apply:", "loss of revenue; 7.5.2." → "loss of revenue;". Recognised only
+/// after `;` or `,` and a space, or after `:` when it is a first one ("1.",
+/// "(a)", "7.4.1."), so "see section 7.5.", "Fees: 20." or "EUR 37,500"
+/// keep their ending. Enumerators: dotted numbers ("2.", "7.4.1."), "(a)",
+/// "b)", "(iv)", one letter and a dot.
+pub fn before_next_enumerator(sentence: &str) -> &str {
+    let t = sentence.trim_end();
+    let Some(space) = t.rfind(char::is_whitespace) else { return t };
+    let (head, token) = (t[..space].trim_end(), &t[space..].trim_start());
+    let dotted = |s: &str| s.split('.').all(|n| (1..=3).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()));
+    let label = |s: &str| (1..=4).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric());
+    let is_enumerator = dotted(token.strip_suffix('.').unwrap_or(token))
+        || token.strip_prefix('(').unwrap_or(token).strip_suffix(')').is_some_and(label)
+        || (token.len() == 2 && token.as_bytes()[0].is_ascii_lowercase() && token.ends_with('.'));
+    // After a colon only a first enumerator counts ("apply: 1.", "if: 7.4.1.",
+    // "for: (a)"): "Fees: 20." is an amount.
+    let inner = token.trim_start_matches('(').trim_end_matches(['.', ')']);
+    let first = matches!(inner.rsplit('.').next(), Some("1" | "a" | "A" | "i" | "I"));
+    if is_enumerator && (head.ends_with([';', ',']) || (head.ends_with(':') && first)) {
+        head
+    } else {
+        t
+    }
 }
 
 /// Whether `sentence` starts with a list enumerator: a bracketed label of
@@ -216,5 +245,20 @@ mod tests {
         assert!(!closes_lists("(b) loss of data.", false));
         assert!(!closes_lists("loss of data;", false));
         assert!(!closes_lists("as follows:", false));
+        assert!(!closes_lists("loss of revenue; 7.5.2.", false), "the next item's number");
+        assert!(closes_lists("as described in section 7.5.", false));
+    }
+
+    #[test]
+    fn flattened_numbered_lists() {
+        assert_eq!(before_next_enumerator("sanctions we may apply: 1. "), "sanctions we may apply:");
+        assert_eq!(before_next_enumerator("loss of revenue; 7.5.2."), "loss of revenue;");
+        assert_eq!(before_next_enumerator("a warning, (b)"), "a warning,");
+        assert_eq!(before_next_enumerator("a warning, c."), "a warning,");
+        for s in ["Share capital: EUR 37,500", "see section 7.5.", "at 14:48:15", "Fees: 20.", "as follows: 1234."] {
+            assert_eq!(before_next_enumerator(s), s, "{s}");
+        }
+        let doc = ["Here is a list of sanctions we may apply: 1.", "Issuance of a warning, 2.", "A temporary ban, 3.", "Closing of your account.", "Fees apply."];
+        assert_eq!(leads(&doc), [None, Some(0), Some(0), Some(0), None]);
     }
 }
