@@ -17,6 +17,11 @@ use crate::taxonomy;
 /// The longest evidence quote shown, in chars; longer ones are cut with "…".
 pub const MAX_QUOTE_CHARS: usize = 300;
 
+/// Longest lead-in sentence shown under an item flagged because of it, in
+/// characters; longer ones are cut at a word with an ellipsis (the quote
+/// above is the evidence, the lead-in only says where it belongs).
+pub const MAX_LEAD_IN_CHARS: usize = 120;
+
 /// How the report is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
@@ -125,6 +130,10 @@ fn push_entry(out: &mut String, category: &str, summary: &str, list: &[&Finding]
     for f in list {
         let quote = format!("\u{201c}{}\u{201d}", cut(&clean(&f.text), MAX_QUOTE_CHARS));
         push_wrapped(out, &format!("    {quote}"), w, 5);
+        if let Some(lead) = &f.lead_in {
+            let intro = cut(&clean(&lead.text), MAX_LEAD_IN_CHARS);
+            push_wrapped(out, &format!("      part of the list introduced by: \u{201c}{intro}\u{201d}"), w, 6);
+        }
     }
     if let Some(c) = cat.filter(|c| !c.regulations.is_empty()) {
         let laws: Vec<String> = c
