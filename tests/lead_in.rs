@@ -10,6 +10,13 @@ use clausemark::{analyze_blocks, Analysis, Document};
 const PAGE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pages/list-lead-in.html");
 const LEAD_IN: &str = "We’re not liable for:";
 const INHERITED: &str = "(c) interruptions of the service.";
+/// The second list's lead-in (133 characters) and its three items.
+const LONG_LEAD_IN: &str = "Without limiting any of our other rights under these terms or the law, we may suspend or terminate your access to the services if:";
+const TERMINATION_ITEMS: [&str; 3] = [
+    "you materially or repeatedly breach these terms;",
+    "we are required to do so to comply with a legal requirement or a court order;",
+    "we reasonably believe that your conduct causes harm to another user.",
+];
 
 fn page_blocks() -> Vec<String> {
     let html = std::fs::read_to_string(PAGE).expect("tests/fixtures/pages/list-lead-in.html");
@@ -50,8 +57,8 @@ fn an_item_flagged_because_of_its_lead_in_names_it_at_its_exact_offsets() {
 }
 
 /// Exactly the findings whose clause would not be flagged alone carry a
-/// lead-in: the lead-in sentence itself, an item that flags on its own
-/// ("(b) loss of data;") and a clause after the list carry none.
+/// lead-in: the lead-in sentences themselves, an item that flags on its
+/// own ("(b) loss of data;") and a clause between the lists carry none.
 #[test]
 fn only_findings_that_need_the_lead_in_carry_it() {
     let a = analyze_blocks(&page_blocks());
@@ -61,11 +68,12 @@ fn only_findings_that_need_the_lead_in_carry_it() {
         let alone = flags(&analyze_blocks(&[f.text.as_str()]), f.category, &f.text);
         assert_eq!(f.lead_in.is_some(), !alone, "{} on {:?} (flagged alone: {alone}): {:?}", f.category, f.text, f.lead_in);
     }
-    for own in [LEAD_IN, "(b) loss of data;"] {
+    for own in [LEAD_IN, LONG_LEAD_IN, "(b) loss of data;"] {
         let f = flagged.iter().find(|f| f.text == own).unwrap_or_else(|| panic!("{own:?} is flagged"));
         assert!(f.lead_in.is_none(), "{own:?} stands on its own: {f:#?}");
     }
-    assert!(flagged.iter().any(|f| f.category == "unilateral_termination" && f.lead_in.is_none()));
+    let own_termination = "We may terminate your account at any time without notice.";
+    assert!(flagged.iter().any(|f| f.text == own_termination && f.lead_in.is_none()), "{flagged:#?}");
 }
 
 /// The JSON (CLI `analyze --json`) has `lead_in` only where there is one, so
@@ -75,11 +83,15 @@ fn lead_in_is_serialised_only_when_present() {
     let a = analyze_blocks(&page_blocks());
     let json = serde_json::to_value(&a).expect("an analysis serialises");
     let findings = json["findings"].as_array().expect("findings");
-    let with: Vec<&str> =
-        findings.iter().filter(|f| f.get("lead_in").is_some()).map(|f| f["text"].as_str().unwrap_or("")).collect();
-    assert_eq!(with, [INHERITED]);
-    let lead = findings.iter().find_map(|f| f.get("lead_in")).expect("one lead_in");
-    for key in ["text", "start", "end", "start_utf16", "end_utf16", "block", "block_start_utf16", "block_end_utf16"] {
-        assert!(!lead[key].is_null(), "lead_in lacks {key}: {lead}");
-    }
+    let with: Vec<(&str, &str)> = findings
+        .iter()
+        .filter_map(|f| Some((f["text"].as_str()?, f.get("lead_in")?["text"].as_str()?)))
+        .collect();
+    let mut want = vec![(INHERITED, LEAD_IN)];
+    want.extend(TERMINATION_ITEMS.map(|t| (t, LONG_LEAD_IN)));
+    assert_eq!(with, want);
+    let lead = findings.iter().find_map(|f| f.get("lead_in")).expect("a lead_in");
+    // The span's fields beside the text (serde_json's map lists them sorted).
+    let keys: Vec<&str> = lead.as_object().expect("an object").keys().map(String::as_str).collect();
+    assert_eq!(keys, ["block", "block_end_utf16", "block_start_utf16", "end", "end_utf16", "start", "start_utf16", "text"]);
 }

@@ -280,6 +280,25 @@ mod tests {
         assert_eq!(clean("  lead and trail  "), "lead and trail");
     }
 
+    /// An item flagged because of its list's lead-in is followed by that
+    /// sentence, cut to [`MAX_LEAD_IN_CHARS`]; other findings are not.
+    #[test]
+    fn items_flagged_by_their_lead_in_name_it() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pages/list-lead-in.html");
+        let html = std::fs::read_to_string(path).expect("the fixture page");
+        let a = crate::analyze_blocks(&crate::input::to_blocks(&html, crate::input::Format::Html));
+        let r = render(&a, "list-lead-in.html", &Style { color: false, width: 1000 });
+        let line = |lead: &str| format!("      part of the list introduced by: \u{201c}{lead}\u{201d}\n");
+        let short = line("We\u{2019}re not liable for:");
+        assert!(r.contains(&format!("\u{201c}(c) interruptions of the service.\u{201d}\n{short}")), "under its item:\n{r}");
+        assert_eq!(r.matches(&short).count(), 1, "under that item only:\n{r}");
+        let long = a.findings.iter().filter_map(|f| f.lead_in.as_ref()).map(|l| l.text.as_str()).find(|t| t.chars().count() > MAX_LEAD_IN_CHARS);
+        let long = long.expect("the fixture has a lead-in longer than MAX_LEAD_IN_CHARS");
+        let cut = line(&cut(long, MAX_LEAD_IN_CHARS));
+        assert!(cut.contains('\u{2026}') && !r.contains(&line(long)), "cut:\n{r}");
+        assert_eq!(r.matches(&cut).count(), 3, "under its three items:\n{r}");
+    }
+
     #[test]
     fn cut_is_char_safe_and_marks_the_cut() {
         assert_eq!(cut("short", 10), "short");

@@ -139,11 +139,15 @@ fn analyze_in_parts(doc: &Document, model: Option<&Model>, parts: usize) -> Anal
         parallel::analyse(doc, &lower, model, parts)
     };
 
-    let offsets = hits.iter().flat_map(|h| {
+    // Each span's ends and its block's start: what Utf16Map::span reads.
+    let mut offsets = Vec::with_capacity(3 * hits.len());
+    for h in &hits {
         let s = &segments[h.segment];
-        let lead = h.lead_in.as_ref().map(|l| [l.start, l.end, doc.blocks()[doc.block_of(l.start)].start]);
-        [s.start, s.end, doc.blocks()[s.block].start].into_iter().chain(lead.into_iter().flatten())
-    });
+        offsets.extend([s.start, s.end, doc.blocks()[s.block].start]);
+        if let Some(l) = &h.lead_in {
+            offsets.extend([l.start, l.end, doc.blocks()[doc.block_of(l.start)].start]);
+        }
+    }
     let utf16 = Utf16Map::new(text, offsets);
     let lead_in = |at: &std::ops::Range<usize>| LeadIn {
         text: text[at.clone()].to_string(),
