@@ -67,7 +67,9 @@
  * and JS string indices use. The "analyze" answer's findings say where and
  * what (`FindingRef`), not the clause's text, which the page sent in the
  * first place: `hydrate` (protocol/client.js) puts `text` and `summary`
- * back, and every helper there that resolves to an analysis has done so.
+ * back (and the text of a finding's `leadIn`, the sentence introducing the
+ * list its clause is an item of, or drops a `leadIn` that is no span of the
+ * blocks), and every helper there that resolves to an analysis has done so.
  *
  * Validation is split on purpose: protocol/parse.js checks envelopes
  * (`type`, field types, sizes it can judge cheaply); the wasm checks every

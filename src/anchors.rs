@@ -4,6 +4,38 @@
 //! code units. This is the one place that converts. It walks the text once
 //! for all the offsets a result needs, instead of once per finding.
 
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::blocks::Document;
+
+/// Where a span of text (a clause, a sentence) is in a document, in both
+/// units.
+///
+/// Invariant: `start..end` are UTF-8 byte offsets into the document's text
+/// (its blocks joined by [`Document::BLOCK_SEPARATOR`]) and char boundaries;
+/// `start_utf16..end_utf16` is the same span in UTF-16 code units; the span
+/// lies inside block `block`, at `block_start_utf16..block_end_utf16` UTF-16
+/// code units from that block's start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Span {
+    /// Byte offset of the span in the document text.
+    pub start: usize,
+    /// Byte offset one past the span.
+    pub end: usize,
+    /// `start` in UTF-16 code units.
+    pub start_utf16: usize,
+    /// `end` in UTF-16 code units.
+    pub end_utf16: usize,
+    /// Index of the block holding the span.
+    pub block: usize,
+    /// Span start in UTF-16 code units from its block's start.
+    pub block_start_utf16: usize,
+    /// Span end in UTF-16 code units from its block's start.
+    pub block_end_utf16: usize,
+}
+
 /// Converts a set of byte offsets of `text` to UTF-16 offsets in one pass.
 ///
 /// Invariant: every offset given must be a char boundary of `text` (the
@@ -36,6 +68,23 @@ impl Utf16Map {
             units.push(count);
         }
         Utf16Map { bytes, units }
+    }
+
+    /// The [`Span`] of the byte range `range` of `doc`'s text, which lies in
+    /// block `block`; `range.start`, `range.end` and the block's start must
+    /// have been given to [`Utf16Map::new`].
+    pub fn span(&self, doc: &Document, range: Range<usize>, block: usize) -> Span {
+        let block_start = self.get(doc.blocks()[block].start);
+        let (start_utf16, end_utf16) = (self.get(range.start), self.get(range.end));
+        Span {
+            start: range.start,
+            end: range.end,
+            start_utf16,
+            end_utf16,
+            block,
+            block_start_utf16: start_utf16 - block_start,
+            block_end_utf16: end_utf16 - block_start,
+        }
     }
 
     /// UTF-16 offset of a byte offset given to [`Utf16Map::new`].

@@ -64,7 +64,7 @@ mod wasm;
 
 pub use blocks::Document;
 pub use error::Error;
-pub use findings::{Finding, Risk};
+pub use findings::{Finding, LeadIn, Risk};
 pub use report::{Analysis, DocKind, Grade};
 
 /// Analyses a document given as text blocks (one per paragraph, list item,

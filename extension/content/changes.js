@@ -190,7 +190,7 @@
     const cats = x.categories.map((c) => (x.change !== 'modified' || c.oldRisk === c.newRisk
       ? `${title(c.category)}: ${c.risk ?? c.newRisk}`
       : `${title(c.category)}: ${c.oldRisk ?? 'not found'} → ${c.newRisk ?? 'gone'}`)).join(' · ');
-    const quote = (/** @type {string} */ t) => (t.length > QUOTE_CHARS ? `${t.slice(0, QUOTE_CHARS).trimEnd()}…` : t);
+    const quote = (/** @type {string} */ t) => ui.clip(t, QUOTE_CHARS);
     const parts = [
       ui.h('span', { class: 'tag' }, WORD[x.change]),
       ui.h('span', { class: 'what' }, x.headline),

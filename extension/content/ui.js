@@ -207,6 +207,17 @@
     setTimeout(() => { if (live) live.textContent = text; }, 50);
   }
 
+  /**
+   * `text` cut to at most `max` UTF-16 code units, with "…" when cut (never
+   * inside a surrogate pair, white space before the cut dropped).
+   * @param {string} text @param {number} max
+   */
+  function clip(text, max) {
+    if (text.length <= max) return text;
+    const end = /[\uD800-\uDBFF]/.test(text[max - 1]) ? max - 1 : max;
+    return `${text.slice(0, end).trimEnd()}…`;
+  }
+
   /** Whether an event's path goes through our host (so it is our own UI's). */
   function isOurs(/** @type {Event} */ e) {
     const m = mounted();
@@ -215,6 +226,6 @@
 
   NS.ui = Object.freeze({
     HOST_TAG, RISK, mount, mounted, unmount, setTheme, h, riskBadge, toLayer, frameOffset, focusables, trapTab, activeInside,
-    announce, isOurs,
+    announce, isOurs, clip,
   });
 })(/** @type {any} */ (globalThis));

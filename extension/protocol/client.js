@@ -50,9 +50,12 @@
   /**
    * Completes an analysis as the wasm returns it (see src/wasm/analysis.rs),
    * in place: each finding gets `text`, its clause sliced from the blocks
-   * analysed, and `summary`, its headline from `analysis.summaries`. A span
-   * outside its block (blocks other than those analysed) gives `text: ''`.
-   * Idempotent.
+   * analysed, and `summary`, its headline from `analysis.summaries`; a
+   * finding's `leadIn` (the sentence introducing the list its clause is an
+   * item of) gets its `text` likewise. A span outside its block (blocks
+   * other than those analysed) gives `text: ''`, and a `leadIn` that is no
+   * such span, or an empty one, is removed: the card then shows no lead-in
+   * rather than a wrong one. Idempotent.
    * @template {{ findings: any[], summaries?: string[] }} A
    * @param {A} analysis @param {readonly unknown[]} blocks the blocks it was made from, in order
    * @returns {A}
@@ -60,11 +63,27 @@
   function hydrate(analysis, blocks) {
     const summaries = Array.isArray(analysis?.summaries) ? analysis.summaries : [];
     for (const f of analysis?.findings ?? []) {
-      const b = blocks[f.block];
-      f.text = typeof b === 'string' && f.blockEndUtf16 <= b.length ? b.slice(f.blockStartUtf16, f.blockEndUtf16) : '';
+      f.text = blockSlice(blocks, f);
       f.summary = summaries[f.summaryId] ?? '';
+      if (f.leadIn === undefined) continue;
+      const lead = f.leadIn;
+      const text = blockSlice(blocks, lead);
+      if (text) f.leadIn = { block: lead.block, blockStartUtf16: lead.blockStartUtf16, blockEndUtf16: lead.blockEndUtf16, text };
+      else delete f.leadIn;
     }
     return analysis;
+  }
+
+  /**
+   * `blocks[at.block].slice(at.blockStartUtf16, at.blockEndUtf16)` (UTF-16
+   * code units), or '' when `at` is no span inside one of `blocks`.
+   * @param {readonly unknown[]} blocks @param {any} at
+   */
+  function blockSlice(blocks, at) {
+    const b = Number.isSafeInteger(at?.block) ? blocks[at.block] : undefined;
+    const { blockStartUtf16: start, blockEndUtf16: end } = at ?? {};
+    if (typeof b !== 'string' || !Number.isSafeInteger(start) || !Number.isSafeInteger(end)) return '';
+    return start >= 0 && start <= end && end <= b.length ? b.slice(start, end) : '';
   }
 
   // ---------------------------------------------------------------------------

@@ -17,6 +17,11 @@ use crate::taxonomy;
 /// The longest evidence quote shown, in chars; longer ones are cut with "…".
 pub const MAX_QUOTE_CHARS: usize = 300;
 
+/// Longest lead-in sentence shown under an item flagged because of it, in
+/// characters; longer ones are cut at a word with an ellipsis (the quote
+/// above is the evidence, the lead-in only says where it belongs).
+pub const MAX_LEAD_IN_CHARS: usize = 120;
+
 /// How the report is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
@@ -125,6 +130,10 @@ fn push_entry(out: &mut String, category: &str, summary: &str, list: &[&Finding]
     for f in list {
         let quote = format!("\u{201c}{}\u{201d}", cut(&clean(&f.text), MAX_QUOTE_CHARS));
         push_wrapped(out, &format!("    {quote}"), w, 5);
+        if let Some(lead) = &f.lead_in {
+            let intro = cut(&clean(&lead.text), MAX_LEAD_IN_CHARS);
+            push_wrapped(out, &format!("      part of the list introduced by: \u{201c}{intro}\u{201d}"), w, 6);
+        }
     }
     if let Some(c) = cat.filter(|c| !c.regulations.is_empty()) {
         let laws: Vec<String> = c
@@ -269,6 +278,25 @@ mod tests {
     fn clean_flattens_and_neutralises_controls() {
         assert_eq!(clean("a\r\n\t b\x1b[2Jc\u{202E}d\u{7}"), "a b\u{FFFD}[2Jc\u{FFFD}d\u{FFFD}");
         assert_eq!(clean("  lead and trail  "), "lead and trail");
+    }
+
+    /// An item flagged because of its list's lead-in is followed by that
+    /// sentence, cut to [`MAX_LEAD_IN_CHARS`]; other findings are not.
+    #[test]
+    fn items_flagged_by_their_lead_in_name_it() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/pages/list-lead-in.html");
+        let html = std::fs::read_to_string(path).expect("the fixture page");
+        let a = crate::analyze_blocks(&crate::input::to_blocks(&html, crate::input::Format::Html));
+        let r = render(&a, "list-lead-in.html", &Style { color: false, width: 1000 });
+        let line = |lead: &str| format!("      part of the list introduced by: \u{201c}{lead}\u{201d}\n");
+        let short = line("We\u{2019}re not liable for:");
+        assert!(r.contains(&format!("\u{201c}(c) interruptions of the service.\u{201d}\n{short}")), "under its item:\n{r}");
+        assert_eq!(r.matches(&short).count(), 1, "under that item only:\n{r}");
+        let long = a.findings.iter().filter_map(|f| f.lead_in.as_ref()).map(|l| l.text.as_str()).find(|t| t.chars().count() > MAX_LEAD_IN_CHARS);
+        let long = long.expect("the fixture has a lead-in longer than MAX_LEAD_IN_CHARS");
+        let cut = line(&cut(long, MAX_LEAD_IN_CHARS));
+        assert!(cut.contains('\u{2026}') && !r.contains(&line(long)), "cut:\n{r}");
+        assert_eq!(r.matches(&cut).count(), 3, "under its three items:\n{r}");
     }
 
     #[test]

@@ -33,33 +33,9 @@ pub mod rank;
 use serde::Serialize;
 
 use crate::blocks::Document;
+pub use crate::anchors::Span;
 use crate::findings::Risk;
 use crate::segment::{segment, Segment};
-
-/// Where a clause is, in one of the two documents.
-///
-/// Invariant: `start..end` are UTF-8 byte offsets into that document's text
-/// (its blocks joined by [`Document::BLOCK_SEPARATOR`]) and char boundaries;
-/// `start_utf16..end_utf16` is the same span in UTF-16 code units; the span
-/// lies inside block `block`, at `block_start_utf16..block_end_utf16` UTF-16
-/// code units from that block's start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Span {
-    /// Byte offset of the clause in the document text.
-    pub start: usize,
-    /// Byte offset one past the clause.
-    pub end: usize,
-    /// `start` in UTF-16 code units.
-    pub start_utf16: usize,
-    /// `end` in UTF-16 code units.
-    pub end_utf16: usize,
-    /// Index of the block holding the clause.
-    pub block: usize,
-    /// Clause start in UTF-16 code units from its block's start.
-    pub block_start_utf16: usize,
-    /// Clause end in UTF-16 code units from its block's start.
-    pub block_end_utf16: usize,
-}
 
 /// A category found on an added or removed clause, at its risk.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

@@ -59,17 +59,7 @@ impl<'a> Side<'a> {
 
     fn span(&self, i: usize) -> Span {
         let s = &self.segments[i];
-        let block_start = self.utf16.get(self.doc.blocks()[s.block].start);
-        let (start_utf16, end_utf16) = (self.utf16.get(s.start), self.utf16.get(s.end));
-        Span {
-            start: s.start,
-            end: s.end,
-            start_utf16,
-            end_utf16,
-            block: s.block,
-            block_start_utf16: start_utf16 - block_start,
-            block_end_utf16: end_utf16 - block_start,
-        }
+        self.utf16.span(self.doc, s.start..s.end, s.block)
     }
 
     fn text(&self, i: usize) -> String {

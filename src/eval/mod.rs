@@ -112,7 +112,7 @@ pub fn evaluate_full(root: &Path, split: Split, case_map: &CaseMap, cross_valida
 /// a list item scoring as in the pipeline (the higher of its own and its
 /// lead-in's score, [`crate::model::context`]).
 fn text_only_model(corpus: &Corpus, split: Split) -> Result<LabelReport, Error> {
-    use crate::model::context::ListContext;
+    use crate::model::context::{Lead, ListContext};
     use crate::model::recipe::{self, Data, Prepared, Recipe};
     let data = Data::load(corpus)?;
     let recipe = Recipe { rule_features: false, ..Recipe::DEFAULT };
@@ -120,12 +120,12 @@ fn text_only_model(corpus: &Corpus, split: Split) -> Result<LabelReport, Error> 
     let model = crate::model::Model::from_stored(&trained.model);
     let predict = |sentences: &[&str]| {
         let mut f = crate::model::features::Featurizer::new();
-        let mut lists: ListContext<Vec<f32>> = ListContext::default();
+        let mut lists: ListContext<Lead> = ListContext::default();
         let mut scores = Vec::new();
         let mut out = Vec::new();
         for text in sentences {
             model.score(text.as_bytes(), &mut f, &mut scores);
-            lists.score(text, crate::segment::is_heading(text), &mut scores);
+            lists.score(text, crate::segment::is_heading(text), &mut scores, || ());
             let labels = UNFAIR_CATEGORIES
                 .iter()
                 .copied()

@@ -8,6 +8,8 @@ pub mod classifier;
 
 use serde::Serialize;
 
+use crate::anchors::Span;
+
 /// How a clause affects the reader. Ordered from best to worst, so `max()`
 /// over findings gives the most serious one.
 ///
@@ -111,6 +113,27 @@ pub struct Finding {
     pub sentence_end: usize,
     /// What produced the finding.
     pub source: Source,
+    /// The sentence introducing the list this clause is an item of, when
+    /// the finding exists because of it (see [`crate::model::combine`]);
+    /// absent from the JSON otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead_in: Option<LeadIn>,
+}
+
+/// The lead-in sentence of a list ("We are not liable for:") whose item a
+/// finding's clause is, when the item was flagged only because of it.
+///
+/// Invariants: `text == document_text[span.start..span.end]`; the sentence
+/// lies inside one block (sentences never cross blocks) and comes before
+/// the finding's clause, possibly in an earlier block (a `<p>` before its
+/// `<ul>`). In JSON the span's fields sit beside `text`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LeadIn {
+    /// The lead-in sentence, exactly as in the document.
+    pub text: String,
+    /// Where it is: byte and UTF-16 offsets, its block.
+    #[serde(flatten)]
+    pub span: Span,
 }
 
 fn three_decimals<S: serde::Serializer>(x: &f32, s: S) -> Result<S::Ok, S::Error> {

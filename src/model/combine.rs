@@ -21,13 +21,20 @@
 //! An item of a list scores the higher of its own score and its lead-in's
 //! on each head, fairness levels included ([`super::context`]): "(b) loss
 //! of data;" under "We are not liable for:" is judged as part of that
-//! sentence.
+//! sentence. When the flag holds only because of the lead-in (the item's
+//! own score would have left the category unflagged, or vetoed its rule
+//! hit), the hit names the lead-in sentence ([`Hit::lead_in`]), so that the
+//! reader is told why "loss of data;" is about liability. The risk level is
+//! not part of that test: a flag the item earns alone is its own, even when
+//! the lead-in raises it from `caution` to `bad`.
 //!
 //! Categories without a head (the privacy ones) keep the rules' findings
 //! untouched. Thresholds and flags come from the weights file, tuned on
 //! UNFAIR-ToS dev by `clausemark train`.
 
-use super::context::ListContext;
+use std::ops::Range;
+
+use super::context::{Lead, ListContext};
 use super::features::Featurizer;
 use super::{confidence, rule_bucket, Head, Model};
 use crate::findings::{Risk, Source};
@@ -35,7 +42,7 @@ use crate::segment::Segment;
 use crate::taxonomy::CATEGORIES;
 
 /// A finding before it is placed in the document (UTF-16 offsets etc.).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
     /// Index of the clause in the document's segments.
     pub segment: usize,
@@ -51,6 +58,12 @@ pub struct Hit {
     pub summary: &'static str,
     /// What produced it.
     pub source: Source,
+    /// Byte range, in the document text, of the lead-in sentence of the list
+    /// whose item this clause is, when the flag exists because of it: the
+    /// clause's own score would not have flagged the category (below the
+    /// threshold, or below the veto threshold for a rule hit at
+    /// `caution`/`bad`), the lead-in's did. `None` for every other hit.
+    pub lead_in: Option<Range<usize>>,
 }
 
 /// [`Hit::rule`] of a finding no rule produced.
@@ -122,8 +135,9 @@ pub fn combine(text: &str, segments: &[Segment], rule_hits: Vec<Hit>, model: &Mo
     let mut scores = Vec::new();
     let mut clause_scores = Vec::new();
     let mut extra: Vec<u32> = Vec::new();
-    // Which lead-in (its head scores) the next sentence is an item of.
-    let mut lists: ListContext<Vec<f32>> = ListContext::default();
+    // Which lead-in (its head scores and sentence) the next sentence is an item of.
+    let mut lists: ListContext<Lead<Range<usize>>> = ListContext::default();
+    let mut own = Vec::new(); // an item's head scores before its lead-in's
     let mut h = 0; // next rule hit
     let mut s0 = 0;
     while s0 < segments.len() {
@@ -138,7 +152,7 @@ pub fn combine(text: &str, segments: &[Segment], rule_hits: Vec<Hit>, model: &Mo
         }
         let mut hits: Vec<Hit> = rule_hits[h0..h].to_vec();
         if segments[s0..s1].iter().all(|s| s.heading) {
-            lists.read(&text[sentence], true, Vec::new);
+            lists.read(&text[sentence], true, Lead::default);
             out.extend(hits);
             s0 = s1;
             continue;
@@ -148,13 +162,17 @@ pub fn combine(text: &str, segments: &[Segment], rule_hits: Vec<Hit>, model: &Mo
         let buckets = feat.buckets(&text.as_bytes()[sentence.clone()], model.feature_config());
         model.score_with_extra(buckets, &extra, &mut scores);
         let mut dropped = vec![false; hits.len()];
-        lists.score(&text[sentence.clone()], false, &mut scores);
+        own.clone_from(&scores);
+        let lead = lists.score(&text[sentence.clone()], false, &mut scores, || sentence.clone());
         for p in &plans {
             let head = &model.heads()[p.head];
             let score = scores[p.head];
             let model_flag = score >= head.threshold;
             let rule_flag = hits.iter().any(|x| x.category == p.category && x.risk.is_flag());
-            let flag = model_flag || (rule_flag && score >= head.veto);
+            let flags = |score: f32| score >= head.threshold || (rule_flag && score >= head.veto);
+            let flag = flags(score);
+            // The flag came from the lead-in when the item's own score fails it.
+            let lead_in = lead.clone().filter(|_| flag && !flags(own[p.head]));
             let conf = confidence(score, head.threshold);
             let cat = &CATEGORIES[p.category];
             let risk = unfair_risk(cat.id, p.level.map(|l| (scores[l], &model.heads()[l])));
@@ -165,6 +183,7 @@ pub fn combine(text: &str, segments: &[Segment], rule_hits: Vec<Hit>, model: &Mo
                     if !x.risk.is_flag() {
                         x.risk = risk;
                     }
+                    x.lead_in.clone_from(&lead_in);
                     if model_flag {
                         x.source = Source::Both;
                         x.confidence = x.confidence.max(conf);
@@ -175,7 +194,16 @@ pub fn combine(text: &str, segments: &[Segment], rule_hits: Vec<Hit>, model: &Mo
             }
             if flag && !any_rule {
                 let segment = best_clause(text, segments, s0..s1, model, p.head, &extra, &mut feat, &mut clause_scores);
-                hits.push(Hit { segment, category: p.category, rule: NO_RULE, risk, confidence: conf, summary: cat.summary, source: Source::Model });
+                hits.push(Hit {
+                    segment,
+                    category: p.category,
+                    rule: NO_RULE,
+                    risk,
+                    confidence: conf,
+                    summary: cat.summary,
+                    source: Source::Model,
+                    lead_in,
+                });
                 dropped.push(false);
             }
         }

@@ -144,10 +144,23 @@ impl<T> ListContext<T> {
     }
 }
 
-impl ListContext<Vec<f32>> {
+/// What a lead-in passes on to its items: its own head scores (one per
+/// head) and `at`, where it is (the pipeline keeps its sentence's byte
+/// range, to say which sentence a flag came from; scoring alone keeps `()`).
+#[derive(Debug, Clone, Default)]
+pub struct Lead<M = ()> {
+    /// The lead-in sentence's own head scores.
+    pub scores: Vec<f32>,
+    /// Where the lead-in is.
+    pub at: M,
+}
+
+impl<M: Clone + Default> ListContext<Lead<M>> {
     /// Reads one sentence whose head scores are `scores` (one per head):
     /// when it is an item, each score becomes the higher of its own and its
-    /// lead-in's; then the sentence is recorded ([`ListContext::read`]).
+    /// lead-in's, and the lead-in's `at` is returned (`None` for a sentence
+    /// that is no item); then the sentence is recorded ([`ListContext::read`]),
+    /// `at` called only when it is a lead-in itself.
     ///
     /// A lead-in passes on its *own* scores, not those it inherited as an
     /// item of an outer list. Measured: passing on the inherited ones (so
@@ -155,14 +168,16 @@ impl ListContext<Vec<f32>> {
     /// liable for:" inherits) lowered CLAUDETTE-2024's cross-validated
     /// macro-F1 from 0.783 to 0.777 — in flattened tables every
     /// colon-ended row is a lead-in, and a flag then runs down the table.
-    pub fn score(&mut self, sentence: &str, heading: bool, scores: &mut [f32]) {
-        let own = (!heading && is_lead_in(sentence)).then(|| scores.to_vec());
-        if let Some(lead) = &self.lead {
-            for (s, l) in scores.iter_mut().zip(lead) {
+    pub fn score(&mut self, sentence: &str, heading: bool, scores: &mut [f32], at: impl FnOnce() -> M) -> Option<M> {
+        let own = (!heading && is_lead_in(sentence)).then(|| Lead { scores: scores.to_vec(), at: at() });
+        let lead = self.lead.as_ref().map(|lead| {
+            for (s, l) in scores.iter_mut().zip(&lead.scores) {
                 *s = s.max(*l);
             }
-        }
+            lead.at.clone()
+        });
         self.read(sentence, heading, || own.unwrap_or_default());
+        lead
     }
 }
 
@@ -218,7 +233,7 @@ mod tests {
         let mut ctx = ListContext::default();
         let mut read = |s: &str, scores: &[f32]| {
             let mut v = scores.to_vec();
-            ctx.score(s, false, &mut v);
+            ctx.score(s, false, &mut v, || ());
             v
         };
         assert_eq!(read("We are not liable for:", &[0.9, -1.0]), [0.9, -1.0]);
@@ -227,6 +242,14 @@ mod tests {
         assert_eq!(read("(i) your use of the service;", &[-0.7, -0.1]), [-0.7, -0.1], "the inner lead-in's own scores");
         assert_eq!(read("Fees are due monthly.", &[-1.0, -1.0]), [-0.8, -0.9], "the last item");
         assert_eq!(read("Fees are due monthly.", &[-1.0, -1.0]), [-1.0, -1.0], "no longer an item");
+    }
+
+    #[test]
+    fn items_are_told_where_their_lead_in_is() {
+        let mut ctx: ListContext<Lead<usize>> = ListContext::default();
+        let doc = ["We are not liable for:", "(a) loss of data;", "(b) any claim arising from:", "(i) your use;", "Fees are due.", "Not an item."];
+        let got: Vec<Option<usize>> = doc.iter().enumerate().map(|(i, s)| ctx.score(s, false, &mut [0.0], || i)).collect();
+        assert_eq!(got, [None, Some(0), Some(0), Some(2), Some(2), None]);
     }
 
     #[test]

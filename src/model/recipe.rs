@@ -40,7 +40,7 @@
 
 use std::collections::BTreeSet;
 
-use super::context::ListContext;
+use super::context::{Lead, ListContext};
 use super::features::{FeatureConfig, Featurizer};
 use super::format::StoredModel;
 use super::train::{assemble, quantize, train_svm, Example, SvmParams};
@@ -224,7 +224,7 @@ fn columns(prep: &Prepared, heads: &[super::format::StoredHead], rows: &[(&Row, 
     let cfg = prep.recipe.features;
     let q = super::Model::from_stored(&assemble(cfg, prep.recipe.svm.extra_value as f32, heads.to_vec()));
     let mut scores = Vec::new();
-    let mut lists: ListContext<Vec<f32>> = ListContext::default();
+    let mut lists: ListContext<Lead> = ListContext::default();
     let mut doc: Option<&str> = None;
     for (r, x, flags) in rows {
         if doc != Some(r.doc.as_str()) {
@@ -233,7 +233,7 @@ fn columns(prep: &Prepared, heads: &[super::format::StoredHead], rows: &[(&Row, 
         }
         q.score_with_extra(&x.buckets, &x.extra, &mut scores);
         if documents {
-            lists.score(&r.text, crate::segment::is_heading(&r.text), &mut scores);
+            lists.score(&r.text, crate::segment::is_heading(&r.text), &mut scores, || ());
         }
         for (i, c) in out.iter_mut().enumerate() {
             c.scores.push(f64::from(scores[i]));

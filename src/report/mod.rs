@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::anchors::Utf16Map;
 use crate::blocks::Document;
 use crate::findings::classifier::Classifier;
-use crate::findings::{Finding, Risk, Source};
+use crate::findings::{Finding, LeadIn, Risk, Source};
 use crate::model::combine::{combine, Hit};
 use crate::model::Model;
 use crate::segment::segment;
@@ -103,6 +103,7 @@ fn hits_of_rules(classifier: &Classifier, hits: Vec<crate::findings::classifier:
                 confidence: rule.confidence,
                 summary: rule.summary.unwrap_or(CATEGORIES[h.category].summary),
                 source: Source::Rule,
+                lead_in: None,
             }
         })
         .collect()
@@ -138,18 +139,26 @@ fn analyze_in_parts(doc: &Document, model: Option<&Model>, parts: usize) -> Anal
         parallel::analyse(doc, &lower, model, parts)
     };
 
-    let offsets = hits.iter().flat_map(|h| {
+    // Each span's ends and its block's start: what Utf16Map::span reads.
+    let mut offsets = Vec::with_capacity(3 * hits.len());
+    for h in &hits {
         let s = &segments[h.segment];
-        [s.start, s.end, doc.blocks()[s.block].start]
-    });
+        offsets.extend([s.start, s.end, doc.blocks()[s.block].start]);
+        if let Some(l) = &h.lead_in {
+            offsets.extend([l.start, l.end, doc.blocks()[doc.block_of(l.start)].start]);
+        }
+    }
     let utf16 = Utf16Map::new(text, offsets);
+    let lead_in = |at: &std::ops::Range<usize>| LeadIn {
+        text: text[at.clone()].to_string(),
+        span: utf16.span(doc, at.clone(), doc.block_of(at.start)),
+    };
     let findings: Vec<Finding> = hits
         .iter()
         .map(|h| {
             let s = &segments[h.segment];
             let cat = &CATEGORIES[h.category];
-            let block_start = utf16.get(doc.blocks()[s.block].start);
-            let (start16, end16) = (utf16.get(s.start), utf16.get(s.end));
+            let at = utf16.span(doc, s.start..s.end, s.block);
             Finding {
                 category: cat.id,
                 risk: h.risk,
@@ -158,15 +167,16 @@ fn analyze_in_parts(doc: &Document, model: Option<&Model>, parts: usize) -> Anal
                 text: text[s.start..s.end].to_string(),
                 start: s.start,
                 end: s.end,
-                start_utf16: start16,
-                end_utf16: end16,
+                start_utf16: at.start_utf16,
+                end_utf16: at.end_utf16,
                 block: s.block,
-                block_start_utf16: start16 - block_start,
-                block_end_utf16: end16 - block_start,
+                block_start_utf16: at.block_start_utf16,
+                block_end_utf16: at.block_end_utf16,
                 sentence: text[s.sentence.clone()].to_string(),
                 sentence_start: s.sentence.start,
                 sentence_end: s.sentence.end,
                 source: h.source,
+                lead_in: h.lead_in.as_ref().map(lead_in),
             }
         })
         .collect();

@@ -10,7 +10,9 @@
 //! *what* it is (category, risk, confidence, headline). Left out:
 //!
 //! - the clause's text: the page sent the blocks, and the text is exactly
-//!   `blocks[block].slice(blockStartUtf16, blockEndUtf16)`;
+//!   `blocks[block].slice(blockStartUtf16, blockEndUtf16)`; likewise the
+//!   text of a finding's `leadIn` (the sentence introducing the list its
+//!   clause is an item of, when the flag came from it): only where it is;
 //! - the sentence, document-wide and byte offsets, and what produced the
 //!   finding: no script reads them (the native CLI's JSON has them all);
 //! - the headline repeated per finding: headlines are `&'static` strings of
@@ -18,7 +20,8 @@
 //!   each once (`summaries`) and findings point into that list.
 //!
 //! `ClausemarkProtocol.hydrate(analysis, blocks)` (extension/protocol.js)
-//! puts `text` and `summary` back on every finding, in place; everything the
+//! puts `text` and `summary` back on every finding (and `text` on its
+//! `leadIn`), in place; everything the
 //! extension's scripts see went through it. On paypal's privacy policy (313
 //! findings) the reply shrank from 218 KB of JSON to 41 KB.
 
@@ -50,6 +53,25 @@ export interface FindingRef {
   /** Clause span inside its block, UTF-16 code units from the block's start. */
   blockStartUtf16: number;
   blockEndUtf16: number;
+  /** Only on a list item flagged because of the sentence that introduces
+   *  its list ("We are not liable for:"), which its own words would not
+   *  have flagged: where that sentence is. Absent otherwise. */
+  leadIn?: LeadInRef;
+}
+
+/** Where a list's lead-in sentence is: block `block`, UTF-16 code units
+ *  `blockStartUtf16..blockEndUtf16` from the block's start (a sentence
+ *  never crosses blocks; it comes before its item, maybe in an earlier block). */
+export interface LeadInRef {
+  block: number;
+  blockStartUtf16: number;
+  blockEndUtf16: number;
+}
+
+/** A lead-in after `hydrate`. */
+export interface LeadIn extends LeadInRef {
+  /** The sentence: `blocks[block].slice(blockStartUtf16, blockEndUtf16)`. */
+  text: string;
 }
 
 /** A finding as the extension's scripts use it, after `hydrate`. */
@@ -59,6 +81,7 @@ export interface Finding extends FindingRef {
   /** The clause, exactly as in the document:
    *  `blocks[block].slice(blockStartUtf16, blockEndUtf16)`. */
   text: string;
+  leadIn?: LeadIn;
 }
 
 /** What `analyze` returns; `hydrate` turns its findings into `Finding`s. */
@@ -170,6 +193,18 @@ struct FindingJs {
     block: usize,
     block_start_utf16: usize,
     block_end_utf16: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lead_in: Option<LeadInJs>,
+}
+
+/// Mirror of [`crate::LeadIn`]: where the lead-in sentence is (UTF-16 code
+/// units inside block `block`); its text is the page's.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LeadInJs {
+    block: usize,
+    block_start_utf16: usize,
+    block_end_utf16: usize,
 }
 
 fn grade_str(g: Grade) -> &'static str {
@@ -206,6 +241,11 @@ impl From<&Analysis> for AnalysisJs {
                 block: f.block,
                 block_start_utf16: f.block_start_utf16,
                 block_end_utf16: f.block_end_utf16,
+                lead_in: f.lead_in.as_ref().map(|l| LeadInJs {
+                    block: l.span.block,
+                    block_start_utf16: l.span.block_start_utf16,
+                    block_end_utf16: l.span.block_end_utf16,
+                }),
             })
             .collect();
         AnalysisJs {

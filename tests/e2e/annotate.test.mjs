@@ -368,6 +368,35 @@ test('clear removes every trace: no host, no highlight, the DOM as before', asyn
   await page.close();
 });
 
+test('a list item flagged because of its lead-in says so in its card, as text, cut at 120 characters; other findings do not', async () => {
+  // tests/fixtures/pages/list-lead-in.html, which tests/lead_in.rs reads too.
+  const { page, summary } = await annotateAndCheck('/pages/list-lead-in.html', { label: 'list-lead-in' });
+  const PREFIX = 'Part of the list introduced by: “';
+  /** Opens the card of the finding on `text` with its marker; its lead-in line (null: none). */
+  const leadLine = async (text) => {
+    const f = summary.findings.find((x) => squash(x.text) === text);
+    assert.ok(f, `a finding on "${text}" among ${JSON.stringify(summary.findings.map((x) => x.text))}`);
+    await inUi(page, `.marker[data-index="${f.index}"]`).click();
+    const got = await page.evaluate(() => {
+      const card = document.querySelector('clausemark-root').shadowRoot.querySelector('[role="dialog"]');
+      const line = card?.querySelector('.lead-in');
+      return { index: card ? Number(card.dataset.index) : null, line: line?.textContent ?? null, elements: line?.querySelectorAll('*').length ?? 0 };
+    });
+    assert.equal(got.index, f.index, `the card of "${text}"`);
+    assert.equal(got.elements, 0, 'the lead-in line is text only');
+    await page.keyboard.press('Escape');
+    return got.line;
+  };
+  assert.equal(await leadLine('(c) interruptions of the service.'), `${PREFIX}We’re not liable for:”`);
+  assert.equal(await leadLine('(b) loss of data;'), null, 'an item flagged on its own words');
+  assert.equal(await leadLine('We’re not liable for:'), null, 'the lead-in itself');
+  assert.equal(await leadLine('We may terminate your account at any time without notice.'), null, 'a clause outside the lists');
+  // A 133-character lead-in: its first 120 code units (white space before the cut dropped) and "…".
+  const long = 'Without limiting any of our other rights under these terms or the law, we may suspend or terminate your access to the services if:';
+  assert.equal(await leadLine('you materially or repeatedly breach these terms;'), `${PREFIX}${long.slice(0, 120).trimEnd()}…”`);
+  await page.close();
+});
+
 test('corpus pages (tosdr-html documents, policies rendered from Markdown): highlights = findings, DOM untouched', async () => {
   const { root, shared } = corpusRoot();
   const pages = [

@@ -110,6 +110,32 @@ test('protocol.js and its parts: one frozen protocol, loaded in PROTOCOL_SCRIPTS
   assert.deepEqual(scripts, files, 'options.html loads PROTOCOL_SCRIPTS in order');
 });
 
+test('hydrate: a finding\'s leadIn gets its text from the blocks; one that is no span inside them is dropped', () => {
+  const sandbox = {};
+  sandbox.globalThis = sandbox;
+  vm.runInNewContext(readFileSync(ROOT + 'extension/protocol.js', 'utf8'), sandbox);
+  for (const f of sandbox.ClausemarkProtocol.PROTOCOL_SCRIPTS.slice(1)) vm.runInNewContext(readFileSync(ROOT + 'extension/' + f, 'utf8'), sandbox);
+  const P = sandbox.ClausemarkProtocol;
+  const blocks = ['Our terms — 2026', 'We’re not liable for:', '(c) interruptions of the service.'];
+  const finding = (leadIn) => ({
+    category: 'limitation_of_liability', risk: 'caution', summaryId: 0, block: 2, blockStartUtf16: 0, blockEndUtf16: 33,
+    ...(leadIn === undefined ? {} : { leadIn }),
+  });
+  const lead = { block: 1, blockStartUtf16: 0, blockEndUtf16: 21 };
+  const bad = [
+    { ...lead, block: 3 }, { ...lead, blockEndUtf16: 22 }, { ...lead, blockStartUtf16: -1 }, { ...lead, blockStartUtf16: 5, blockEndUtf16: 4 },
+    { ...lead, blockEndUtf16: '21' }, { ...lead, blockStartUtf16: 3, blockEndUtf16: 3 }, null, 'We’re not liable for:',
+  ];
+  const a = { summaries: ['Limited liability'], findings: [finding(lead), finding(undefined), ...bad.map(finding)] };
+  P.hydrate(a, blocks);
+  assert.equal(a.findings[0].text, '(c) interruptions of the service.');
+  assert.deepEqual({ ...a.findings[0].leadIn }, { ...lead, text: 'We’re not liable for:' });
+  assert.equal('leadIn' in a.findings[1], false, 'none given, none made up');
+  for (const [i, f] of a.findings.slice(2).entries()) assert.equal('leadIn' in f, false, `dropped: ${JSON.stringify(bad[i])}`);
+  P.hydrate(a, blocks);
+  assert.equal(a.findings[0].leadIn.text, 'We’re not liable for:', 'idempotent');
+});
+
 test('the built extension ships the content scripts as one bundle, in CONTENT_SCRIPTS order, every script without comments, within 1.5 MB', (t) => {
   const dist = DIST;
   if (!existsSync(dist + 'manifest.json')) {

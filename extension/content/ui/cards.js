@@ -6,8 +6,8 @@
  * Opening moves focus into it; Tab and Shift+Tab cycle inside; Esc (or the
  * close button) closes it and returns focus where it came from (the marker,
  * the summary entry, the page). A pointer press outside closes it without
- * moving focus. Everything shown that comes from the page (the clause) or
- * the taxonomy is inserted as text.
+ * moving focus. Everything shown that comes from the page (the clause, the
+ * lead-in of its list) or the taxonomy is inserted as text.
  */
 (function (root) {
   'use strict';
@@ -16,7 +16,9 @@
   const ui = NS.ui;
 
   /**
-   * @typedef {{ category: string, risk: string, summary: string, text: string, confidence?: number }} CardFinding
+   * @typedef {{ category: string, risk: string, summary: string, text: string, confidence?: number,
+   *   leadIn?: { text: string } }} CardFinding
+   *   leadIn: the sentence introducing the list the clause is an item of, when the finding exists because of it
    * @typedef {{ title: string, explanation: string, actions: string[],
    *   regulations: { law: string, reference: string, jurisdictions: string[], note: string }[] }} CardCategory
    * @typedef {{ finding: CardFinding, category: CardCategory | null, prevalence?: string | null }} CardEntry
@@ -29,6 +31,9 @@
    *   onClose?: () => void,
    * }} CardOptions
    */
+
+  /** Longest lead-in sentence a card quotes, in UTF-16 code units (cut with "…"). */
+  const LEAD_IN_CHARS = 120;
 
   /** @type {{ el: HTMLElement, options: CardOptions } | null} */
   let open = null;
@@ -46,6 +51,8 @@
       headingId && ui.h('h3', { id: headingId }, category?.title ?? finding.category),
       ui.h('p', null, ui.riskBadge(finding.risk)),
       ui.h('p', { class: 'summary' }, finding.summary),
+      // Why an item like "loss of data;" has this category: the list's lead-in says so.
+      finding.leadIn?.text ? ui.h('p', { class: 'lead-in' }, `Part of the list introduced by: “${ui.clip(finding.leadIn.text, LEAD_IN_CHARS)}”`) : null,
       category?.explanation ? ui.h('p', null, category.explanation) : null,
       actions.length ? ui.h('h3', null, 'What you can do') : null,
       actions.length ? ui.h('ul', null, ...actions.map((a) => ui.h('li', null, a))) : null,

@@ -214,7 +214,7 @@
   function entry(f, hooks) {
     const b = ui.h('button', { type: 'button', class: `risk-${f.risk}`, 'data-index': f.index },
       ui.h('span', { class: 'what' }, f.summary),
-      ui.h('span', { class: 'quote' }, f.text.length > QUOTE_CHARS ? `${f.text.slice(0, QUOTE_CHARS).trimEnd()}…` : f.text),
+      ui.h('span', { class: 'quote' }, ui.clip(f.text, QUOTE_CHARS)),
       f.painted ? null : ui.h('span', { class: 'unplaced' }, 'Not located on the page any more.'));
     b.addEventListener('click', () => hooks.onSelect(f.index, b));
     return b;

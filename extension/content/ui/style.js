@@ -73,6 +73,7 @@ button { font: inherit; color: inherit; cursor: pointer; }
 .card header { display: flex; align-items: flex-start; gap: 8px; margin: 0 0 8px; }
 .card h2 { flex: 1; margin: 0; font-size: 16px; line-height: 1.3; font-weight: 700; }
 .card .summary { margin: 6px 0 10px; font-weight: 600; }
+.card .lead-in { margin: -4px 0 10px; overflow-wrap: anywhere; }
 .card h3 { margin: 12px 0 4px; font-size: 12px; font-weight: 700; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); }
 .card p, .card ul { margin: 0 0 6px; }
 .card ul { padding-left: 20px; }
