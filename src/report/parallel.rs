@@ -77,7 +77,7 @@ fn lists_closed_at(doc: &Document, at: usize) -> bool {
             if let Some(last) = segments.last() {
                 let sentence = last.sentence.clone();
                 let heading = segments.iter().filter(|s| s.sentence == sentence).all(|s| s.heading);
-                return closes_lists(&text[sentence], heading);
+                return closes_lists(&text[sentence], heading, last.kind);
             }
         }
         if back >= at {
