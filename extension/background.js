@@ -131,8 +131,9 @@ ext.permissions.onRemoved.addListener(() => syncAutoAnnotate());
    * The analysis of `blocks`, hydrated (findings with `text` and `summary`),
    * as a page gets it; rejects with an Error on bad input.
    * @param {unknown} blocks text blocks in DOM order
+   * @param {unknown} [kinds] one letter per block (see "analyze" in protocol.js)
    */
-  analyze: (blocks) => withCore(() => Protocol.hydrate(core.analyze(/** @type {string[]} */ (blocks)), /** @type {string[]} */ (blocks))),
+  analyze: (blocks, kinds) => withCore(() => Protocol.hydrate(core.analyze(/** @type {string[]} */ (blocks), /** @type {any} */ (kinds)), /** @type {string[]} */ (blocks))),
   taxonomy: () => withCore(() => core.taxonomy()),
   /** Where the last analysis spent its time (AnalyzeTimings, ms): for the benchmarks. */
   lastAnalyzeTimings: () => withCore(() => core.lastAnalyzeTimings()),

@@ -25,14 +25,18 @@
  *
  * To the background (`runtime.sendMessage`):
  *
- *   {type: "analyze", blocks: string[], css?: true, parts?: id} → {analysis: Analysis, wasmMs: number, styled?: boolean} | {error}
+ *   {type: "analyze", blocks: string[], kinds?: string, css?: true, parts?: id} → {analysis: Analysis, wasmMs: number, styled?: boolean} | {error}
+ *        `kinds`: what element each block came from, one letter per block
+ *        ("h" heading, "l" list item, "p" paragraph, "u" unknown); absent,
+ *        every block is "u" and the analysis reads lists and headings from
+ *        the text alone (an older page script still works)
  *        `wasmMs`: the time of the wasm call alone (ms, 0.1), for timings
  *        with `css` (a page's first annotation), the background also inserts
  *        CONTENT_CSS into the sender's tab, frame 0, just before analysing,
  *        so the restyle it causes overlaps the analysis; `styled` says
  *        whether that worked (the analysis is answered either way);
  *        with `parts`, the blocks sent before under that id come first
- *   {type: "analyze-part", id, blocks: string[]} → {ok: true} | {error}
+ *   {type: "analyze-part", id, blocks: string[], kinds?: string} → {ok: true} | {error}
  *        a slice of a huge page's blocks (see UPLOAD_PART_UTF16), kept by
  *        the background for the "analyze" with `parts: id` that ends it
  *   {type: "taxonomy"}                    →  {taxonomy: Category[]} | {error}
@@ -205,8 +209,8 @@
   // ---------------------------------------------------------------------------
   // Message shapes (what protocol/parse.js returns, what the constructors make)
 
-  /** @typedef {{ type: 'analyze', blocks: string[], css?: boolean, parts?: string }} AnalyzeRequest */
-  /** @typedef {{ type: 'analyze-part', id: string, blocks: string[] }} AnalyzePartRequest */
+  /** @typedef {{ type: 'analyze', blocks: string[], kinds?: string, css?: boolean, parts?: string }} AnalyzeRequest */
+  /** @typedef {{ type: 'analyze-part', id: string, blocks: string[], kinds?: string }} AnalyzePartRequest */
   /** @typedef {{ type: 'taxonomy' }} TaxonomyRequest */
   /** @typedef {{ type: 'settings' }} SettingsRequest */
   /**

@@ -62,7 +62,7 @@ pub mod input;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-pub use blocks::Document;
+pub use blocks::{BlockKind, Document};
 pub use error::Error;
 pub use findings::{Finding, LeadIn, Risk};
 pub use report::{Analysis, DocKind, Grade};

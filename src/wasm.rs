@@ -2,10 +2,11 @@
 //!
 //! The extension's background worker calls these functions:
 //!
-//! - `analyze(blocks: string[]) -> Analysis`: the page's text blocks, in DOM
-//!   order, to the analysis (its mirror types in [`analysis`]: findings say
-//!   where and what, the caller puts the text back with
-//!   `ClausemarkProtocol.hydrate`);
+//! - `analyze(blocks: string[], kinds?: string) -> Analysis`: the page's
+//!   text blocks, in DOM order, to the analysis (its mirror types in
+//!   [`analysis`]: findings say where and what, the caller puts the text
+//!   back with `ClausemarkProtocol.hydrate`); `kinds` says what element
+//!   each block came from, one letter per block ([`parse_kinds`]);
 //! - `taxonomy() -> Category[]`: every category with the texts the UI shows;
 //! - `diff(oldBlocks: string[], newBlocks: string[]) -> Diff`: what changed
 //!   since the stored version, clause by clause, most serious first, and
@@ -101,21 +102,41 @@ pub fn version() -> String {
 }
 
 /// Analyses a page given as text blocks (one per paragraph, list item,
-/// heading or table cell, in DOM order). Findings locate their clause by
-/// block and UTF-16 span and point into the analysis' list of headlines;
-/// they do not repeat the text (see [`analysis`]).
+/// heading or table cell, in DOM order), with what element each came from
+/// when `kinds` is given (see [`parse_kinds`]; absent, `undefined` or
+/// `null`: every block's kind is unknown and the text alone is read, as
+/// before kinds existed). Findings locate their clause by block and UTF-16
+/// span and point into the analysis' list of headlines; they do not repeat
+/// the text (see [`analysis`]).
 ///
 /// Throws an `Error` naming the problem when `blocks` is not an array of
-/// strings or the joined text exceeds [`MAX_DOCUMENT_BYTES`].
+/// strings, the joined text exceeds [`MAX_DOCUMENT_BYTES`], or `kinds` is
+/// not a string of one kind letter per block.
 #[wasm_bindgen(unchecked_return_type = "Analysis")]
 pub fn analyze(
     #[wasm_bindgen(unchecked_param_type = "string[]")] blocks: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | undefined")] kinds: JsValue,
 ) -> Result<JsValue, JsError> {
     let t0 = performance_now();
     let blocks =
         parse_blocks(&blocks).map_err(|e| JsError::new(&format!("analyze(blocks): {e}")))?;
+    let kinds = if kinds.is_undefined() || kinds.is_null() {
+        Ok(vec![crate::BlockKind::Unknown; blocks.0.len()])
+    } else {
+        // A static message, and one format! for both errors below: a
+        // format! with the value's type cost the module ≈ 400 bytes (twiggy).
+        let Some(codes) = kinds.as_string() else {
+            return Err(JsError::new(
+                "analyze(blocks, kinds): kinds must be a string (one letter per block) or undefined",
+            ));
+        };
+        parse_kinds(&codes)
+    };
+    let doc = kinds
+        .and_then(|kinds| crate::Document::with_kinds(&blocks.0, kinds))
+        .map_err(|e| JsError::new(&format!("analyze(blocks, kinds): {e}")))?;
     let t1 = performance_now();
-    let analysis = crate::analyze_blocks(&blocks.0);
+    let analysis = crate::report::analyze(&doc);
     let t2 = performance_now();
     let out = to_js(&analysis::AnalysisJs::from(&analysis));
     analysis::record_timings(t1 - t0, t2 - t1, performance_now() - t2);
@@ -146,6 +167,30 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true))
         .map_err(|e| JsError::new(&format!("clausemark: could not build the result: {e}")))
+}
+
+/// The block kinds from their codes, one letter per block in block order:
+/// `p` paragraph, `h` heading, `l` list item, `u` unknown
+/// ([`crate::BlockKind::from_code`]); an error naming the first block whose
+/// code is none of them. [`crate::Document::with_kinds`] checks that there
+/// is one per block.
+fn parse_kinds(codes: &str) -> Result<Vec<crate::BlockKind>, String> {
+    // Bytes and a plain loop: the codes are ASCII, so the first byte that is
+    // no code is at the index of its block (a multi-byte char is refused at
+    // its first byte). Decoding chars and collecting an iterator into a
+    // Result cost the module ≈ 200 bytes more (twiggy).
+    let mut kinds = Vec::with_capacity(codes.len());
+    for (i, &b) in codes.as_bytes().iter().enumerate() {
+        match crate::BlockKind::from_code(char::from(b)) {
+            Some(kind) => kinds.push(kind),
+            None => {
+                return Err(format!(
+                    "block {i}: not a kind letter (expected one of p, h, l, u)"
+                ))
+            }
+        }
+    }
+    Ok(kinds)
 }
 
 /// Checks the shape of `value` and copies the blocks out of JS.

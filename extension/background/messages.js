@@ -52,18 +52,18 @@ export async function handleMessage(msg, sender) {
           console.warn('clausemark: the highlight styles could not be inserted:', errorMessage(e));
           return false;
         }) : null;
-        const blocks = req.parts === undefined ? req.blocks : takeUpload(req.parts, req.blocks, sender);
+        const { blocks, kinds } = req.parts === undefined ? req : takeUpload(req.parts, req, sender);
         let wasmMs = 0;
         const analysis = await withCore(() => {
           const t0 = performance.now();
-          const a = core.analyze(blocks);
+          const a = core.analyze(blocks, kinds);
           wasmMs = Math.round((performance.now() - t0) * 10) / 10;
           return a;
         });
         return styled ? { analysis, wasmMs, styled: await styled } : { analysis, wasmMs };
       }
       case Protocol.Type.ANALYZE_PART:
-        return addUploadPart(req.id, req.blocks, sender);
+        return addUploadPart(req.id, req, sender);
       case Protocol.Type.TAXONOMY:
         return { taxonomy: await withCore(() => core.taxonomy()) };
       case Protocol.Type.SETTINGS:

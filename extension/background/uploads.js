@@ -11,7 +11,8 @@
  * upload; by sender (tab, frame) and upload id. Only in memory: a
  * background restarted in the middle of an upload loses it, and that
  * "analyze" fails with a message saying so.
- * @type {Map<string, { blocks: unknown[], units: number, at: number }>}
+ * `kinds` holds one letter per block kept so far ("u" for a part sent without).
+ * @type {Map<string, { blocks: unknown[], kinds: string, units: number, at: number }>}
  */
 const uploads = new Map();
 /** An upload left unfinished this long (the page went away) is dropped. */
@@ -29,14 +30,25 @@ function uploadKey(sender, id) {
 }
 
 /**
- * Keeps one part of an upload.
- * @param {string} id @param {unknown[]} blocks @param {any} sender
+ * The kinds of a part: as sent (checked by protocol/parse.js: one letter
+ * per block), or "u" (unknown) for each block of a part sent without.
+ * @param {{ blocks: unknown[], kinds?: string }} part
  */
-export function addUploadPart(id, blocks, sender) {
+function kindsOf(part) {
+  return part.kinds ?? 'u'.repeat(part.blocks.length);
+}
+
+/**
+ * Keeps one part of an upload: its blocks and their kinds.
+ * @param {string} id @param {{ blocks: unknown[], kinds?: string }} part @param {any} sender
+ */
+export function addUploadPart(id, part, sender) {
   const now = Date.now();
   for (const [k, u] of uploads) if (now - u.at > UPLOAD_TTL_MS) uploads.delete(k);
   const key = uploadKey(sender, id);
-  const upload = uploads.get(key) ?? { blocks: [], units: 0, at: now };
+  const upload = uploads.get(key) ?? { blocks: [], kinds: '', units: 0, at: now };
+  const { blocks } = part;
+  upload.kinds += kindsOf(part);
   for (const b of blocks) {
     upload.units += typeof b === 'string' ? b.length : 0;
     upload.blocks.push(b); // not push(...blocks): a part may hold more blocks than a call takes arguments
@@ -51,9 +63,10 @@ export function addUploadPart(id, blocks, sender) {
 }
 
 /**
- * The whole upload `id` (its parts, then `last`), forgotten here.
- * @param {string} id @param {unknown[]} last @param {any} sender
- * @returns {string[]} checked by the wasm, like any "analyze" blocks
+ * The whole upload `id` (its parts, then `last`), forgotten here: the
+ * blocks and their kinds (undefined when no part had any: all unknown).
+ * @param {string} id @param {{ blocks: unknown[], kinds?: string }} last @param {any} sender
+ * @returns {{ blocks: string[], kinds: string | undefined }} checked by the wasm, like any "analyze" blocks
  */
 export function takeUpload(id, last, sender) {
   const key = uploadKey(sender, id);
@@ -62,5 +75,9 @@ export function takeUpload(id, last, sender) {
   if (!upload) {
     throw new Error('clausemark: the page\'s text arrived incomplete (the background restarted while it was sent); annotate the page again');
   }
-  return /** @type {string[]} */ (upload.blocks.concat(last));
+  const kinds = upload.kinds + kindsOf(last);
+  return {
+    blocks: /** @type {string[]} */ (upload.blocks.concat(last.blocks)),
+    kinds: /^u*$/.test(kinds) ? undefined : kinds,
+  };
 }

@@ -67,13 +67,13 @@
    * before analysing: any `::highlight()` rule makes the browser restyle the
    * whole page, and this way that restyle runs while the background
    * analyses, not on the way to the painted frame.
-   * @param {string[]} texts @param {boolean} css
+   * @param {string[]} texts @param {string} kinds one letter per block (textmap `kindOf`) @param {boolean} css
    * @returns {Promise<{ analysis: any, wasmMs: number }>}
    */
-  async function analyze(texts, css) {
-    if (!css || NS.cssInserted) return P.requestStyledAnalysis(texts, textmap.yieldToPage, false);
+  async function analyze(texts, kinds, css) {
+    if (!css || NS.cssInserted) return P.requestStyledAnalysis(texts, textmap.yieldToPage, false, kinds);
     NS.cssInserted = true;
-    const reply = await P.requestStyledAnalysis(texts, textmap.yieldToPage);
+    const reply = await P.requestStyledAnalysis(texts, textmap.yieldToPage, true, kinds);
     if (!reply.styled) NS.cssInserted = false; // the background said why; the next annotation tries again
     return reply;
   }
@@ -96,7 +96,7 @@
     const t0 = performance.now();
     const map = await textmap.collect();
     const t1 = performance.now();
-    const reply = analyze(map.texts, true);
+    const reply = analyze(map.texts, map.kinds, true);
     ui.mount();
     reply.catch(() => {
       if (!state.summary) ui.unmount();

@@ -143,10 +143,10 @@
         const t1 = performance.now();
         map = await textmap.collect();
         collectMs = performance.now() - t1;
-        reuse = sameTexts(map.texts, state.texts);
+        reuse = sameTexts(map.texts, state.texts) && map.kinds === state.map?.kinds;
         const t2 = performance.now();
         if (reuse) analysis = state.analysis;
-        else ({ analysis, wasmMs } = await analyze(map.texts, !how.auto));
+        else ({ analysis, wasmMs } = await analyze(map.texts, map.kinds, !how.auto));
         analyzeMs = performance.now() - t2;
       }
       const cats = await catsP;

@@ -11,7 +11,8 @@
  * `aria-hidden="true"`, `display: none` subtrees, the text of
  * `visibility: hidden` elements, closed `<details>` bodies and our own host.
  * A block is the text of one block-level box (computed `display`, not a tag
- * list); `<br>` is "\n" inside a block. Whitespace collapses as CSS renders
+ * list); `<br>` is "\n" inside a block. Its kind, for the analysis, is the
+ * tag of that box (`kindOf`): a heading, a list item or a paragraph. Whitespace collapses as CSS renders
  * it (`white-space` of each text's parent), so the blocks read like
  * `innerText` and the analysis offsets line up with what the user sees.
  *
@@ -44,8 +45,9 @@
    *   (UTF-16); br: the unit is the "\n" of the `<br>` element `node`.
    * @typedef {{ text: string, runs: Run[], doc: Document, el: Element }} Block
    *   el: the block-level element the text sits in (for placement, direction).
-   * @typedef {{ blocks: Block[], texts: string[], docs: Document[], shadows: ShadowRoot[],
+   * @typedef {{ blocks: Block[], texts: string[], kinds: string, docs: Document[], shadows: ShadowRoot[],
    *   stats: { nodes: number, elements: number, busyMs: number, slices: number, maxSliceMs: number } }} TextMap
+   *   kinds: one letter per block (`kindOf` its element), what "analyze" sends beside `texts`.
    */
 
   /** Never read: not rendered text, or not the page's prose. */
@@ -86,6 +88,20 @@
   }
 
   /**
+   * The kind of block an element makes, as the protocol's "analyze" sends
+   * it: "h" for `h1`–`h6`, "l" for `li`, "p" for any other (the innermost
+   * block box decides: `<li><p>…</p></li>` is a paragraph, like the CLI's
+   * HTML reader; pages that wrap whole sections in list items then keep
+   * their paragraphs).
+   * @param {Element} el
+   */
+  function kindOf(el) {
+    const tag = el.localName;
+    if (tag === 'li') return 'l';
+    return tag.length === 2 && tag[0] === 'h' && tag[1] >= '1' && tag[1] <= '6' ? 'h' : 'p';
+  }
+
+  /**
    * `display` as innerText understands it: a block box starts and ends a
    * block; inline-level ones (`inline-block` included) flow within one.
    * @param {string} display computed value
@@ -106,6 +122,8 @@
     const isOwn = options.isOwn ?? ((el) => el.localName === HOST_TAG);
     /** @type {Block[]} */
     const blocks = [];
+    /** One letter per block (`kindOf` its element), added as each block ends. */
+    let kinds = '';
     /** @type {Document[]} */
     const docs = [doc];
     /** @type {ShadowRoot[]} */
@@ -143,7 +161,10 @@
         const r = runs[runs.length - 1];
         if (r) r.len = Math.min(r.len, end - r.b);
       }
-      if (/\S/.test(text)) blocks.push({ text, runs, doc: blockDoc, el: blockEl });
+      if (/\S/.test(text)) {
+        blocks.push({ text, runs, doc: blockDoc, el: blockEl });
+        kinds += kindOf(blockEl);
+      }
       parts = [];
       runs = [];
       length = 0;
@@ -303,7 +324,7 @@
     }
 
     const rootEl = doc.documentElement;
-    if (!rootEl) return { blocks, texts: [], docs, shadows, stats };
+    if (!rootEl) return { blocks, texts: [], kinds: '', docs, shadows, stats };
     stats.nodes++;
     enter(rootEl);
 
@@ -343,7 +364,7 @@
     const lastSlice = performance.now() - sliceStart;
     stats.busyMs += lastSlice;
     stats.maxSliceMs = Math.max(stats.maxSliceMs, lastSlice);
-    return { blocks, texts: blocks.map((b) => b.text), docs, shadows, stats };
+    return { blocks, texts: blocks.map((b) => b.text), kinds, docs, shadows, stats };
   }
 
   /**
@@ -475,5 +496,5 @@
     return s.replace(/[ \t\n\r\f]+/g, ' ').trim();
   }
 
-  NS.textmap = Object.freeze({ collect, toRanges, textContentOffsets, squash, yieldToPage, isBlockDisplay, HOST_TAG });
+  NS.textmap = Object.freeze({ collect, toRanges, textContentOffsets, squash, yieldToPage, isBlockDisplay, kindOf, HOST_TAG });
 })(/** @type {any} */ (globalThis));

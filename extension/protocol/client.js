@@ -111,10 +111,11 @@
    * @param {string[]} blocks
    * @param {() => Promise<void>} [pause] awaited between the parts of a huge page (yield to the page)
    * @param {boolean} [css] also insert CONTENT_CSS (default true)
+   * @param {string} [kinds] one letter per block, what element it came from (see "analyze"); absent: unknown
    * @returns {Promise<{ analysis: any, styled: boolean, wasmMs: number }>}
    */
-  async function requestStyledAnalysis(blocks, pause, css = true) {
-    return sendAnalysis(blocks, css, pause);
+  async function requestStyledAnalysis(blocks, pause, css = true, kinds = undefined) {
+    return sendAnalysis(blocks, css, pause, kinds);
   }
 
   /** A fresh upload id. */
@@ -126,10 +127,12 @@
    * Sends `blocks` for analysis: in one "analyze" message, or, beyond
    * UPLOAD_PART_UTF16 code units in all, in parts of about that size, each
    * serialised in its own task, then the "analyze" that ends them.
-   * @param {string[]} blocks @param {boolean} css @param {() => Promise<void>} [pause]
+   * Each message carries the `kinds` of its own blocks (a slice, like them).
+   * @param {string[]} blocks @param {boolean} css @param {() => Promise<void>} [pause] @param {string} [kinds]
    * @returns {Promise<{ analysis: any, styled: boolean, wasmMs: number }>}
    */
-  async function sendAnalysis(blocks, css, pause) {
+  async function sendAnalysis(blocks, css, pause, kinds) {
+    const kindsOf = (/** @type {number} */ from, /** @type {number} */ to) => (kinds === undefined ? {} : { kinds: kinds.slice(from, to) });
     const send = (/** @type {object} */ m) => api().runtime.sendMessage(m);
     let total = 0;
     for (const b of blocks) total += typeof b === 'string' ? b.length : 0;
@@ -143,7 +146,7 @@
       for (let i = 0; i < blocks.length; i++) {
         size += typeof blocks[i] === 'string' ? blocks[i].length : 0;
         if (size >= UPLOAD_PART_UTF16 && i + 1 < blocks.length) {
-          acks.push(send({ type: Type.ANALYZE_PART, id: parts, blocks: blocks.slice(from, i + 1) }).then((r) => unwrap(r, 'ok')));
+          acks.push(send({ type: Type.ANALYZE_PART, id: parts, blocks: blocks.slice(from, i + 1), ...kindsOf(from, i + 1) }).then((r) => unwrap(r, 'ok')));
           from = i + 1;
           size = 0;
           await (pause ? pause() : new Promise((r) => setTimeout(r, 0)));
@@ -152,7 +155,7 @@
       await Promise.all(acks);
     }
     const last = blocks.slice(from);
-    const request = { ...analyzeRequest(last, css), ...(parts ? { parts } : {}) };
+    const request = { ...analyzeRequest(last, css), ...kindsOf(from, blocks.length), ...(parts ? { parts } : {}) };
     const response = await send(request);
     const wasmMs = typeof response?.wasmMs === 'number' ? response.wasmMs : 0;
     const analysis = hydrate(/** @type {any} */ (unwrap(response, 'analysis')), blocks);

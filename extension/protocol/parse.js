@@ -16,6 +16,8 @@
 
   /** Id of a parted upload: what protocol/client.js `uploadId()` makes. */
   const UPLOAD_ID = /^[a-z0-9-]{1,64}$/;
+  /** A block kinds string: one letter per block (see "analyze" in protocol.js). */
+  const KINDS = /^[hlpu]*$/;
   /** Longest page URL `history` takes, in UTF-16 code units. */
   const MAX_URL = 8192;
 
@@ -38,9 +40,12 @@
         if (m.parts !== undefined && !(typeof m.parts === 'string' && UPLOAD_ID.test(m.parts))) {
           return { error: `clausemark: "analyze" takes "parts", an upload id, got ${describe(m.parts)}` };
         }
+        const badKinds = kindsError(m);
+        if (badKinds) return { error: badKinds };
         return {
           request: {
             type: Type.ANALYZE, blocks: /** @type {string[]} */ (m.blocks), css: m.css === true,
+            ...(m.kinds === undefined ? {} : { kinds: /** @type {string} */ (m.kinds) }),
             ...(m.parts === undefined ? {} : { parts: /** @type {string} */ (m.parts) }),
           },
         };
@@ -51,7 +56,14 @@
         if (!Array.isArray(m.blocks)) {
           return { error: `clausemark: "analyze-part" needs "blocks", an array of strings, got ${describe(m.blocks)}` };
         }
-        return { request: { type: Type.ANALYZE_PART, id: /** @type {string} */ (m.id), blocks: /** @type {string[]} */ (m.blocks) } };
+        const badPartKinds = kindsError(m);
+        if (badPartKinds) return { error: badPartKinds };
+        return {
+          request: {
+            type: Type.ANALYZE_PART, id: /** @type {string} */ (m.id), blocks: /** @type {string[]} */ (m.blocks),
+            ...(m.kinds === undefined ? {} : { kinds: /** @type {string} */ (m.kinds) }),
+          },
+        };
       case Type.TAXONOMY:
         return { request: { type: Type.TAXONOMY } };
       case Type.SETTINGS:
@@ -72,6 +84,24 @@
         }
         return { error: `clausemark: unknown message type ${describe(m.type)} (known: ${BACKGROUND_TYPES.join(', ')})` };
     }
+  }
+
+  /**
+   * What is wrong with the optional `kinds` of an "analyze" or
+   * "analyze-part" message whose `blocks` are an array, or '' when nothing:
+   * absent, or a string of one kind letter per block.
+   * @param {Record<string, unknown>} m
+   */
+  function kindsError(m) {
+    if (m.kinds === undefined) return '';
+    const blocks = /** @type {unknown[]} */ (m.blocks);
+    if (typeof m.kinds !== 'string' || !KINDS.test(m.kinds)) {
+      return `clausemark: "${m.type}" takes "kinds", a string of one letter per block (h, l, p or u), got ${describe(m.kinds)}`;
+    }
+    if (m.kinds.length !== blocks.length) {
+      return `clausemark: "${m.type}" has ${m.kinds.length} "kinds" for ${blocks.length} blocks (one letter per block)`;
+    }
+    return '';
   }
 
   /**

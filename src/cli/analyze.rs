@@ -10,8 +10,8 @@ use super::render::{render, Style};
 pub fn run(file: &str, format: Option<Format>, json: bool) -> Result<i32, Error> {
     let text = super::read_input(file)?;
     let format = format.unwrap_or_else(|| input::guess_format(file, &text));
-    let blocks = input::to_blocks(&text, format);
-    let analysis = crate::analyze_blocks(&blocks);
+    // Headings and list items as the file marks them (HTML, Markdown).
+    let analysis = crate::report::analyze(&input::to_document(&text, format));
     let output = if json {
         let mut s = serde_json::to_string_pretty(&analysis)
             .map_err(|e| Error::Io { source: "<stdout>".into(), message: format!("cannot write JSON: {e}") })?;

@@ -125,7 +125,7 @@ fn text_only_model(corpus: &Corpus, split: Split) -> Result<LabelReport, Error> 
         let mut out = Vec::new();
         for text in sentences {
             model.score(text.as_bytes(), &mut f, &mut scores);
-            lists.score(text, crate::segment::is_heading(text), &mut scores, || ());
+            lists.score(text, crate::segment::is_heading(text), crate::blocks::BlockKind::Unknown, &mut scores, || ());
             let labels = UNFAIR_CATEGORIES
                 .iter()
                 .copied()

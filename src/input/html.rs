@@ -21,7 +21,8 @@
 use scraper::node::Element;
 use scraper::{Html, Node};
 
-use super::BlockBuilder;
+use super::{BlockBuilder, KindedBlocks};
+use crate::blocks::BlockKind;
 
 /// Elements whose whole subtree is invisible or not text.
 const SKIPPED: &[&str] = &[
@@ -45,6 +46,16 @@ const PREFORMATTED: &[&str] = &["pre", "textarea", "listing", "plaintext", "xmp"
 /// Reads an HTML page or fragment as blocks of visible text (see the module
 /// docs). Never fails: broken markup is repaired as a browser would.
 pub fn html_blocks(source: &str) -> Vec<String> {
+    html_kinded_blocks(source).texts
+}
+
+/// [`html_blocks`], each with the kind of the innermost block element its
+/// text sits in: `h1`–`h6` a heading, `li` a list item, any other a
+/// paragraph — as the content script reads a page. So the text of
+/// `<li><p>…</p></li>` is a paragraph: pages that wrap whole sections in
+/// list items (`<li><h3>…</h3><p>…</p></li>`) must not read every
+/// paragraph as an item; such items fall back to the text rules.
+pub fn html_kinded_blocks(source: &str) -> KindedBlocks {
     let html = Html::parse_document(&super::nesting::cap_nesting(source));
     let mut walker = Walker::default();
     // Depth-first walk with explicit moves (first child, next sibling,
@@ -75,12 +86,23 @@ pub fn html_blocks(source: &str) -> Vec<String> {
     walker.out.finish()
 }
 
+/// The kind of block an element makes (see [`html_kinded_blocks`]).
+pub(super) fn kind_of(name: &str) -> BlockKind {
+    match name {
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => BlockKind::Heading,
+        "li" => BlockKind::ListItem,
+        _ => BlockKind::Paragraph,
+    }
+}
+
 /// The state of the walk: the blocks so far and whether we are in `pre`.
 #[derive(Default)]
 struct Walker {
     out: BlockBuilder,
     /// Depth of preformatted elements we are inside.
     pre_depth: usize,
+    /// The kinds of the block elements we are inside, innermost last.
+    kinds: Vec<BlockKind>,
 }
 
 impl Walker {
@@ -98,6 +120,8 @@ impl Walker {
                     self.out.line_break();
                 } else if BLOCK.contains(&name) {
                     self.out.flush();
+                    self.kinds.push(kind_of(name));
+                    self.out.kind = kind_of(name);
                     if PREFORMATTED.contains(&name) {
                         self.pre_depth += 1;
                     }
@@ -122,6 +146,8 @@ impl Walker {
             let name = el.name();
             if BLOCK.contains(&name) {
                 self.out.flush();
+                self.kinds.pop();
+                self.out.kind = self.kinds.last().copied().unwrap_or(BlockKind::Paragraph);
                 if PREFORMATTED.contains(&name) {
                     self.pre_depth = self.pre_depth.saturating_sub(1);
                 }
@@ -213,5 +239,16 @@ mod tests {
         assert_eq!(blocks(&deep), ["deep"]);
         let spans = "<span>".repeat(20_000) + "deep";
         assert_eq!(blocks(&spans), ["deep"]);
+    }
+
+    #[test]
+    fn blocks_know_their_element() {
+        use crate::blocks::BlockKind::{Heading, ListItem, Paragraph};
+        let got = super::html_kinded_blocks(
+            "<h2>Your <b>account</b></h2><p>We are not liable for:</p><ul><li>(a) loss;</li>\
+             <li>(b) data <ul><li>nested</li></ul> tail</li><li><p>wrapped</p></li></ul><div>x<h3>T</h3>y</div>",
+        );
+        assert_eq!(got.texts, ["Your account", "We are not liable for:", "(a) loss;", "(b) data", "nested", "tail", "wrapped", "x", "T", "y"]);
+        assert_eq!(got.kinds, [Heading, Paragraph, ListItem, ListItem, ListItem, ListItem, Paragraph, Paragraph, Heading, Paragraph]);
     }
 }

@@ -9,22 +9,33 @@
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use super::{html_blocks, BlockBuilder};
+use super::{html_kinded_blocks, BlockBuilder, KindedBlocks};
+use crate::blocks::BlockKind;
 
 /// Reads Markdown (CommonMark plus tables, strikethrough, task lists,
 /// footnotes and definition lists) as blocks of visible text. Never fails.
 pub fn markdown_blocks(source: &str) -> Vec<String> {
+    markdown_kinded_blocks(source).texts
+}
+
+/// [`markdown_blocks`], each with its kind: `#` headings are headings, list
+/// items (`- `, `* `, `1. `) list items — their paragraphs too, as a blank
+/// line between items only makes the list "loose" — and every other block
+/// a paragraph; an HTML block's kinds are the HTML reader's.
+pub fn markdown_kinded_blocks(source: &str) -> KindedBlocks {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_DEFINITION_LIST;
-    let mut out = BlockBuilder::default();
+    let mut out = BlockBuilder { kind: BlockKind::Paragraph, ..BlockBuilder::default() };
     // Inside an image (its alt text is not shown on the page).
     let mut image_depth = 0usize;
     let mut in_code_block = false;
     // The raw HTML of the HTML block being read.
     let mut html_block: Option<String> = None;
+    // The kinds of the blocks we are inside, innermost last.
+    let mut kinds: Vec<BlockKind> = Vec::new();
     for event in Parser::new_ext(source, options) {
         match event {
             Event::Start(Tag::Image { .. }) => image_depth += 1,
@@ -36,16 +47,13 @@ pub fn markdown_blocks(source: &str) -> Vec<String> {
             }
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some(raw) = html_block.take() {
-                    out.blocks.extend(html_blocks(&raw));
+                    out.append(html_kinded_blocks(&raw));
                 }
             }
             Event::Html(raw) => match html_block.as_mut() {
                 Some(buf) => buf.push_str(&raw),
                 // Html outside an HTML block should not happen; read it anyway.
-                None => {
-                    out.flush();
-                    out.blocks.extend(html_blocks(&raw));
-                }
+                None => out.append(html_kinded_blocks(&raw)),
             },
             Event::InlineHtml(tag) => {
                 if is_br(&tag) {
@@ -63,11 +71,21 @@ pub fn markdown_blocks(source: &str) -> Vec<String> {
             Event::Start(tag) => {
                 if starts_block(&tag) {
                     out.flush();
+                    let outer = kinds.last().copied().unwrap_or(BlockKind::Paragraph);
+                    kinds.push(match tag {
+                        Tag::Heading { .. } => BlockKind::Heading,
+                        Tag::Item => BlockKind::ListItem,
+                        Tag::Paragraph | Tag::List(_) => outer,
+                        _ => BlockKind::Paragraph,
+                    });
+                    out.kind = kinds.last().copied().unwrap_or(BlockKind::Paragraph);
                 }
             }
             Event::End(tag) => {
                 if ends_block(tag) {
                     out.flush();
+                    kinds.pop();
+                    out.kind = kinds.last().copied().unwrap_or(BlockKind::Paragraph);
                 }
             }
             Event::Text(t) if in_code_block => out.push_raw(&t),
@@ -145,5 +163,15 @@ mod tests {
         let _ = markdown_blocks(&"[".repeat(10_000));
         let _ = markdown_blocks(&"- ".repeat(5_000));
         let _ = markdown_blocks("| a |\n|-|\n| b | c | d |\n\u{0}\r\n> - [ ] x");
+    }
+
+    #[test]
+    fn blocks_know_their_element() {
+        use crate::blocks::BlockKind::{Heading, ListItem, Paragraph};
+        let md = "## Your account\n\nWe are not liable for:\n\n- (a) loss;\n- two\n  - nested\n\n1. loose\n\n   second para\n\n\
+                  After.\n\n> quoted\n\n<ul><li>html item</li></ul>\n";
+        let got = super::markdown_kinded_blocks(md);
+        assert_eq!(got.texts, ["Your account", "We are not liable for:", "(a) loss;", "two", "nested", "loose", "second para", "After.", "quoted", "html item"]);
+        assert_eq!(got.kinds, [Heading, Paragraph, ListItem, ListItem, ListItem, ListItem, ListItem, Paragraph, Paragraph, ListItem]);
     }
 }

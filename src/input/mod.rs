@@ -15,9 +15,32 @@ mod markdown;
 mod nesting;
 mod text;
 
-pub use html::html_blocks;
-pub use markdown::markdown_blocks;
+pub use html::{html_blocks, html_kinded_blocks};
+pub use markdown::{markdown_blocks, markdown_kinded_blocks};
 pub use text::text_blocks;
+
+use crate::blocks::{BlockKind, Document};
+
+/// Blocks with the kind of element each came from.
+///
+/// Invariant: `kinds` has one entry per entry of `texts`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KindedBlocks {
+    /// The blocks' text, in document order.
+    pub texts: Vec<String>,
+    /// What element each block came from: headings (`h1`–`h6`, `#`), list
+    /// items (`li`, `- `/`* `/`1. `) and paragraphs (every other block).
+    pub kinds: Vec<BlockKind>,
+}
+
+impl KindedBlocks {
+    /// The document of these blocks and kinds.
+    pub fn into_document(self) -> Document {
+        let n = self.texts.len();
+        Document::with_kinds(self.texts, self.kinds)
+            .unwrap_or_else(|_| unreachable!("KindedBlocks holds one kind per block ({n} blocks)"))
+    }
+}
 
 /// An input format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -67,6 +90,18 @@ pub fn to_blocks(text: &str, format: Format) -> Vec<String> {
         Format::Html => html_blocks(text),
         Format::Markdown => markdown_blocks(text),
         Format::Text => text_blocks(text),
+    }
+}
+
+/// Reads `text` in `format` as a document whose blocks know their kind:
+/// HTML and Markdown give headings, list items and paragraphs; plain text
+/// is one block of [`BlockKind::Unknown`] kind (its structure is only in
+/// its text).
+pub fn to_document(text: &str, format: Format) -> Document {
+    match format {
+        Format::Html => html_kinded_blocks(text).into_document(),
+        Format::Markdown => markdown_kinded_blocks(text).into_document(),
+        Format::Text => Document::from_blocks(text_blocks(text)),
     }
 }
 
@@ -130,9 +165,12 @@ fn is_ascii_space(c: char) -> bool {
 ///
 /// Invariant: the result never starts or ends with a space, and never has a
 /// space next to a `\n` (hard breaks survive, padding around them does not).
+/// Every block gets the kind [`BlockBuilder::kind`] says when it is flushed.
 #[derive(Debug, Default)]
 struct BlockBuilder {
-    blocks: Vec<String>,
+    blocks: KindedBlocks,
+    /// The kind of the block being built.
+    kind: BlockKind,
     current: String,
     /// A space is owed before the next visible character.
     pending_space: bool,
@@ -191,11 +229,19 @@ impl BlockBuilder {
         let body = &body[start..];
         // A block of nothing but (Unicode) white space, e.g. `&nbsp;`, says nothing.
         if !body.trim().is_empty() {
-            self.blocks.push(body.to_string());
+            self.blocks.texts.push(body.to_string());
+            self.blocks.kinds.push(self.kind);
         }
     }
 
-    fn finish(mut self) -> Vec<String> {
+    /// Appends finished blocks (after flushing the current one).
+    fn append(&mut self, blocks: KindedBlocks) {
+        self.flush();
+        self.blocks.texts.extend(blocks.texts);
+        self.blocks.kinds.extend(blocks.kinds);
+    }
+
+    fn finish(mut self) -> KindedBlocks {
         self.flush();
         self.blocks
     }
@@ -239,6 +285,6 @@ mod tests {
         b.push_collapsed(" \n ");
         b.flush();
         b.push_raw("  keep\n  this");
-        assert_eq!(b.finish(), vec!["Hello world\nnext".to_string(), "  keep\n  this".to_string()]);
+        assert_eq!(b.finish().texts, vec!["Hello world\nnext".to_string(), "  keep\n  this".to_string()]);
     }
 }

@@ -152,7 +152,7 @@ pub fn combine(text: &str, segments: &[Segment], rule_hits: Vec<Hit>, model: &Mo
         }
         let mut hits: Vec<Hit> = rule_hits[h0..h].to_vec();
         if segments[s0..s1].iter().all(|s| s.heading) {
-            lists.read(&text[sentence], true, Lead::default);
+            lists.read(&text[sentence], true, segments[s0].kind, Lead::default);
             out.extend(hits);
             s0 = s1;
             continue;
@@ -163,7 +163,7 @@ pub fn combine(text: &str, segments: &[Segment], rule_hits: Vec<Hit>, model: &Mo
         model.score_with_extra(buckets, &extra, &mut scores);
         let mut dropped = vec![false; hits.len()];
         own.clone_from(&scores);
-        let lead = lists.score(&text[sentence.clone()], false, &mut scores, || sentence.clone());
+        let lead = lists.score(&text[sentence.clone()], false, segments[s0].kind, &mut scores, || sentence.clone());
         for p in &plans {
             let head = &model.heads()[p.head];
             let score = scores[p.head];

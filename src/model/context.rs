@@ -10,9 +10,9 @@
 //! ([`ListContext::score`], used by [`super::combine`]); the thresholds are
 //! tuned on scores treated the same way ([`super::recipe`]).
 //!
-//! What makes a list, read from the text alone (the extension sends text
-//! blocks, not their HTML tags): a *lead-in* is a sentence ending with a
-//! colon; the sentences after it are its items while each one before them
+//! What makes a list, read from the text (all a block of
+//! [`BlockKind::Unknown`] kind has: plain text, the evaluation corpora): a
+//! *lead-in* is a sentence ending with a colon; the sentences after it are its items while each one before them
 //! continues the list — it does not end with a full stop, `!` or `?` (items
 //! end with `;`, `,`, "or", or nothing at all) or it starts with an
 //! enumerator ("(a)", "2.", "iv)", "•"). So a sentence that ends normally
@@ -22,12 +22,24 @@
 //! (an enumerated item may end with a full stop; a bulleted one may have no
 //! enumerator left in its text).
 //!
+//! When the blocks say what element they came from (the extension and the
+//! CLI's HTML and Markdown readers do, [`BlockKind`]), the structure wins
+//! where the text misleads: a heading block ends the list even when it
+//! reads like a sentence ("Your account"); every sentence of a list-item
+//! block after a lead-in is an item, even one ending with a full stop; and
+//! a paragraph block after list-item items ends the list, even when the
+//! last item ("(c) loss of data.") would have kept it open. A paragraph
+//! right after the lead-in is still read by the text rules: pages write
+//! items as `<p>(a) …</p>` too. [`MAX_ITEMS`] caps every list.
+//!
 //! Trade-offs: a colon that introduces an address ("Contact us:") also
 //! opens a "list", whose items take its low scores, so nothing changes; but
 //! in a table flattened to lines every colon-ended row is a lead-in, and a
 //! high-scoring row flags the rows under it (one CLAUDETTE document,
 //! Garmin's governing-law table, costs a false positive that way). An item
 //! never loses a flag of its own: the rule is max(own, lead-in).
+
+use crate::blocks::BlockKind;
 
 /// The most sentences a lead-in reaches (longer lists are rare; a runaway
 /// "list" of unpunctuated lines would otherwise inherit forever).
@@ -98,12 +110,14 @@ pub fn starts_with_enumerator(sentence: &str) -> bool {
     label > 0 && is_label && rest.starts_with(['.', ')']) && rest[1..].starts_with(char::is_whitespace)
 }
 
-/// Whether no list reaches past `sentence`, whatever came before it (it is
-/// a heading, or it ends with a stop, does not start with an enumerator and
-/// is no lead-in). The parallel analysis cuts documents only after such a
-/// sentence, so that cutting changes nothing.
-pub fn closes_lists(sentence: &str, heading: bool) -> bool {
-    heading || (ends_with_stop(sentence) && !starts_with_enumerator(sentence) && !is_lead_in(sentence))
+/// Whether no list reaches past `sentence` (of a block of kind `kind`),
+/// whatever came before it: it is a heading, or it ends with a stop, does
+/// not start with an enumerator and is no lead-in — and is not in a list
+/// item, which the next list item may continue. The parallel analysis cuts
+/// documents only after such a sentence, so that cutting changes nothing.
+pub fn closes_lists(sentence: &str, heading: bool, kind: BlockKind) -> bool {
+    kind != BlockKind::ListItem
+        && (heading || (ends_with_stop(sentence) && !starts_with_enumerator(sentence) && !is_lead_in(sentence)))
 }
 
 /// The list state over the sentences of one document, read in order: which
@@ -113,33 +127,64 @@ pub fn closes_lists(sentence: &str, heading: bool) -> bool {
 pub struct ListContext<T> {
     lead: Option<T>,
     items: u8,
+    /// An item of the open list came from a list-item block (a paragraph
+    /// block then ends the list).
+    listed: bool,
+    /// The last sentence was a list item the text rules would have closed
+    /// the list after: only another list item continues it.
+    only_items: bool,
 }
 
 impl<T> Default for ListContext<T> {
     fn default() -> Self {
-        ListContext { lead: None, items: 0 }
+        ListContext { lead: None, items: 0, listed: false, only_items: false }
     }
 }
 
 impl<T> ListContext<T> {
-    /// The value of the lead-in whose item the next sentence is, if any.
-    pub fn lead(&self) -> Option<&T> {
+    /// The value of the lead-in whose item the next sentence is, if any,
+    /// that sentence being in a block of kind `kind`.
+    pub fn lead(&mut self, kind: BlockKind) -> Option<&T> {
+        self.enter(kind);
         self.lead.as_ref()
     }
 
-    /// Records `sentence` (a heading when `heading`) as read; `value` is
-    /// called only when the sentence is a lead-in, and its result is what
-    /// the following items get from [`ListContext::lead`].
-    pub fn read(&mut self, sentence: &str, heading: bool, value: impl FnOnce() -> T) {
-        if heading {
+    /// Ends the open list before a sentence of a block of kind `kind` that
+    /// cannot be its item: a paragraph after list items, or anything but a
+    /// list item after one that the text rules would have ended the list with.
+    fn enter(&mut self, kind: BlockKind) {
+        let item = kind == BlockKind::ListItem;
+        if (kind == BlockKind::Paragraph && self.listed) || (self.only_items && !item) {
             self.lead = None;
-        } else if is_lead_in(sentence) {
+        }
+    }
+
+    /// Records `sentence` (a heading when `heading`; in a block of kind
+    /// `kind`) as read; `value` is called only when the sentence is a
+    /// lead-in, and its result is what the following items get from
+    /// [`ListContext::lead`]. A list item that reads as a heading
+    /// ("Contact Information" under "We collect:") is an item, not a title
+    /// that ends the list.
+    pub fn read(&mut self, sentence: &str, heading: bool, kind: BlockKind, value: impl FnOnce() -> T) {
+        self.enter(kind);
+        let item = kind == BlockKind::ListItem;
+        if heading && !item {
+            self.lead = None;
+        } else if !heading && is_lead_in(sentence) {
             self.lead = Some(value());
             self.items = 0;
-        } else if self.lead.is_some() && self.items + 1 < MAX_ITEMS && !closes_lists(sentence, false) {
+            self.listed = false;
+            self.only_items = false;
+        } else if self.lead.is_some() && self.items + 1 < MAX_ITEMS && !closes_lists(sentence, heading, kind) {
             self.items += 1;
+            self.listed |= item;
+            self.only_items = item && closes_lists(sentence, heading, BlockKind::Unknown);
         } else {
             self.lead = None;
+        }
+        if self.lead.is_none() {
+            self.listed = false;
+            self.only_items = false;
         }
     }
 }
@@ -156,7 +201,8 @@ pub struct Lead<M = ()> {
 }
 
 impl<M: Clone + Default> ListContext<Lead<M>> {
-    /// Reads one sentence whose head scores are `scores` (one per head):
+    /// Reads one sentence (in a block of kind `kind`) whose head scores are
+    /// `scores` (one per head):
     /// when it is an item, each score becomes the higher of its own and its
     /// lead-in's, and the lead-in's `at` is returned (`None` for a sentence
     /// that is no item); then the sentence is recorded ([`ListContext::read`]),
@@ -168,120 +214,18 @@ impl<M: Clone + Default> ListContext<Lead<M>> {
     /// liable for:" inherits) lowered CLAUDETTE-2024's cross-validated
     /// macro-F1 from 0.783 to 0.777 — in flattened tables every
     /// colon-ended row is a lead-in, and a flag then runs down the table.
-    pub fn score(&mut self, sentence: &str, heading: bool, scores: &mut [f32], at: impl FnOnce() -> M) -> Option<M> {
+    pub fn score(&mut self, sentence: &str, heading: bool, kind: BlockKind, scores: &mut [f32], at: impl FnOnce() -> M) -> Option<M> {
         let own = (!heading && is_lead_in(sentence)).then(|| Lead { scores: scores.to_vec(), at: at() });
-        let lead = self.lead.as_ref().map(|lead| {
+        let lead = self.lead(kind).map(|lead| {
             for (s, l) in scores.iter_mut().zip(&lead.scores) {
                 *s = s.max(*l);
             }
             lead.at.clone()
         });
-        self.read(sentence, heading, || own.unwrap_or_default());
+        self.read(sentence, heading, kind, || own.unwrap_or_default());
         lead
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn enumerators() {
-        for s in ["(a) any loss;", "( iv ) the service", "2. Fees", "b) if you breach", "iv. conduct", "• photos", "- item", "  (12) x"] {
-            assert!(starts_with_enumerator(s), "{s}");
-        }
-        for s in ["No. 1 rule", "We. are", "(including negligence) or", "2.5 GB", "U.S. law", "-5 degrees", "(abcde) x", "Item one"] {
-            assert!(!starts_with_enumerator(s), "{s}");
-        }
-    }
-
-    /// Reads `sentences` and says, per sentence, which lead-in (its index)
-    /// it is an item of.
-    fn leads(sentences: &[&str]) -> Vec<Option<usize>> {
-        let mut ctx = ListContext::default();
-        sentences
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let lead = ctx.lead().copied();
-                ctx.read(s, crate::segment::is_heading(s), || i);
-                lead
-            })
-            .collect()
-    }
-
-    #[test]
-    fn items_follow_their_lead_in_until_the_list_ends() {
-        let doc = [
-            "We are not liable for:",
-            "(a) any indirect damages;",
-            "(b) loss of data.",
-            "(c) loss of profit",
-            "This sentence ends normally.",
-            "Nor is this one an item.",
-        ];
-        assert_eq!(leads(&doc), [None, Some(0), Some(0), Some(0), Some(0), None]);
-        // Unpunctuated bullet items without enumerators; a nested lead-in.
-        let doc = ["We may remove:", "photos", "any claim arising from:", "your use", "Fees apply."];
-        assert_eq!(leads(&doc), [None, Some(0), Some(0), Some(2), Some(2)]);
-        // A heading ends a list.
-        assert_eq!(leads(&["Includes:", "Limitation of Liability", "We are liable."]), [None, Some(0), None]);
-    }
-
-    #[test]
-    fn items_take_the_higher_score_of_their_own_lead_in() {
-        let mut ctx = ListContext::default();
-        let mut read = |s: &str, scores: &[f32]| {
-            let mut v = scores.to_vec();
-            ctx.score(s, false, &mut v, || ());
-            v
-        };
-        assert_eq!(read("We are not liable for:", &[0.9, -1.0]), [0.9, -1.0]);
-        assert_eq!(read("(a) loss of data;", &[-0.5, 0.2]), [0.9, 0.2]);
-        assert_eq!(read("(b) any claim arising from:", &[-0.8, -0.9]), [0.9, -0.9], "an item of the outer list");
-        assert_eq!(read("(i) your use of the service;", &[-0.7, -0.1]), [-0.7, -0.1], "the inner lead-in's own scores");
-        assert_eq!(read("Fees are due monthly.", &[-1.0, -1.0]), [-0.8, -0.9], "the last item");
-        assert_eq!(read("Fees are due monthly.", &[-1.0, -1.0]), [-1.0, -1.0], "no longer an item");
-    }
-
-    #[test]
-    fn items_are_told_where_their_lead_in_is() {
-        let mut ctx: ListContext<Lead<usize>> = ListContext::default();
-        let doc = ["We are not liable for:", "(a) loss of data;", "(b) any claim arising from:", "(i) your use;", "Fees are due.", "Not an item."];
-        let got: Vec<Option<usize>> = doc.iter().enumerate().map(|(i, s)| ctx.score(s, false, &mut [0.0], || i)).collect();
-        assert_eq!(got, [None, Some(0), Some(0), Some(2), Some(2), None]);
-    }
-
-    #[test]
-    fn lists_end_after_max_items() {
-        let mut doc = vec!["The following:"];
-        doc.extend(std::iter::repeat_n("an item;", 30));
-        let got = leads(&doc);
-        assert_eq!(got.iter().filter(|l| l.is_some()).count(), usize::from(MAX_ITEMS));
-    }
-
-    #[test]
-    fn closing_sentences() {
-        assert!(closes_lists("We may suspend your account.", false));
-        assert!(closes_lists("“Terms” means these terms.”", false));
-        assert!(closes_lists("Limitation of Liability", true));
-        assert!(!closes_lists("(b) loss of data.", false));
-        assert!(!closes_lists("loss of data;", false));
-        assert!(!closes_lists("as follows:", false));
-        assert!(!closes_lists("loss of revenue; 7.5.2.", false), "the next item's number");
-        assert!(closes_lists("as described in section 7.5.", false));
-    }
-
-    #[test]
-    fn flattened_numbered_lists() {
-        assert_eq!(before_next_enumerator("sanctions we may apply: 1. "), "sanctions we may apply:");
-        assert_eq!(before_next_enumerator("loss of revenue; 7.5.2."), "loss of revenue;");
-        assert_eq!(before_next_enumerator("a warning, (b)"), "a warning,");
-        assert_eq!(before_next_enumerator("a warning, c."), "a warning,");
-        for s in ["Share capital: EUR 37,500", "see section 7.5.", "at 14:48:15", "Fees: 20.", "as follows: 1234."] {
-            assert_eq!(before_next_enumerator(s), s, "{s}");
-        }
-        let doc = ["Here is a list of sanctions we may apply: 1.", "Issuance of a warning, 2.", "A temporary ban, 3.", "Closing of your account.", "Fees apply."];
-        assert_eq!(leads(&doc), [None, Some(0), Some(0), Some(0), None]);
-    }
-}
+mod tests;

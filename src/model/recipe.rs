@@ -233,7 +233,7 @@ fn columns(prep: &Prepared, heads: &[super::format::StoredHead], rows: &[(&Row, 
         }
         q.score_with_extra(&x.buckets, &x.extra, &mut scores);
         if documents {
-            lists.score(&r.text, crate::segment::is_heading(&r.text), &mut scores, || ());
+            lists.score(&r.text, crate::segment::is_heading(&r.text), crate::blocks::BlockKind::Unknown, &mut scores, || ());
         }
         for (i, c) in out.iter_mut().enumerate() {
             c.scores.push(f64::from(scores[i]));

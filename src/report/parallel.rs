@@ -77,7 +77,7 @@ fn lists_closed_at(doc: &Document, at: usize) -> bool {
             if let Some(last) = segments.last() {
                 let sentence = last.sentence.clone();
                 let heading = segments.iter().filter(|s| s.sentence == sentence).all(|s| s.heading);
-                return closes_lists(&text[sentence], heading);
+                return closes_lists(&text[sentence], heading, last.kind);
             }
         }
         if back >= at {
@@ -133,6 +133,7 @@ mod tests {
         let blocks = crate::input::to_blocks(include_str!("../../samples/lumio-policy.html"), crate::input::Format::Html);
         docs.push(Document::from_text(&blocks.join("\n")));
         docs.push(Document::from_blocks(blocks));
+        docs.push(crate::input::to_document(include_str!("../../samples/lumio-policy.html"), crate::input::Format::Html));
         let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/policies/latest");
         match std::fs::read_dir(&corpus) {
             Ok(dir) => docs.extend(dir.flatten().filter_map(|e| std::fs::read_to_string(e.path()).ok()).map(|t| Document::from_text(&t))),
@@ -157,7 +158,8 @@ mod tests {
     /// Cut into 2, 3, 7 or 40 spans, the analysis of a document is the
     /// same as on one thread: same segments, findings, kind and grade —
     /// also for documents full of lists, whose items take their lead-in's
-    /// scores (a cut inside a list would lose them).
+    /// scores (a cut inside a list would lose them), with and without block
+    /// kinds.
     #[test]
     fn analysing_in_parts_changes_nothing() {
         let sample = include_str!("../../samples/lumio-policy.html");
@@ -168,7 +170,19 @@ mod tests {
         let list = ["We are not liable to you for:", "(a) any indirect damages;", "(b) loss of data", "Lost Profits", "You own your photos."];
         let lists = Document::from_blocks(list.repeat(60));
         let lines = Document::from_text(&list.repeat(60).join("\n"));
-        for doc in [many, single, lists, lines] {
+        // Blocks that say what they are: list items continue a list whatever
+        // their text, so no cut may fall after one (`closes_lists`).
+        let sample_doc = crate::input::to_document(sample, crate::input::Format::Html);
+        let kinded_sample = Document::with_kinds(
+            [blocks.clone(), blocks.clone(), blocks.clone()].concat(),
+            [sample_doc.kinds(), sample_doc.kinds(), sample_doc.kinds()].concat(),
+        )
+        .expect("one kind per block");
+        use crate::blocks::BlockKind::{Heading, ListItem, Paragraph};
+        let list = ["We are not liable to you for:", "(a) any indirect damages.", "loss of data. Or of profit.", "(c) loss of use.", "Your account", "We may close it.", "Fees are due:", "monthly.", "yearly."];
+        let kinds = [Paragraph, ListItem, ListItem, ListItem, Heading, Paragraph, Paragraph, ListItem, ListItem];
+        let kinded_lists = Document::with_kinds(list.repeat(60), kinds.repeat(60)).expect("one kind per block");
+        for doc in [many, single, lists, lines, kinded_sample, kinded_lists] {
             let one = analyze_in_parts(&doc, crate::model::Model::global(), 1);
             assert!(one.findings.len() > 100, "{}", one.findings.len());
             for parts in [2, 3, 7, 40] {

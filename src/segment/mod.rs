@@ -14,7 +14,7 @@ mod abbrev;
 
 use std::ops::Range;
 
-use crate::blocks::Document;
+use crate::blocks::{BlockKind, Document};
 
 /// One clause: the unit that is classified and highlighted.
 ///
@@ -31,8 +31,14 @@ pub struct Segment {
     pub sentence: Range<usize>,
     /// Index of the block holding it.
     pub block: usize,
-    /// Whether the clause reads as a heading ("Dispute Resolution",
-    /// "ARBITRATION"): a title, not a commitment, so it is not classified.
+    /// How its block is read ([`Document::kind`]: a heading block of more
+    /// than [`BlockKind::MAX_HEADING_CHARS`] chars is a paragraph).
+    pub kind: BlockKind,
+    /// Whether the clause is a heading: a title, not a commitment, so it is
+    /// not classified. Every clause of a [`BlockKind::Heading`] block is one,
+    /// except in a sentence ending with a colon (a lead-in:
+    /// [`crate::model::context`]); in other blocks, a clause that reads as
+    /// one ([`is_heading`]: "Dispute Resolution", "ARBITRATION").
     pub heading: bool,
 }
 
@@ -63,8 +69,11 @@ pub fn segment_span(doc: &Document, span: Range<usize>, out: &mut Vec<Segment>) 
             continue;
         }
         let block = &doc.text()[part.clone()];
+        let kind = doc.kind(index);
         for sentence in sentences(block) {
             let s = part.start + sentence.start..part.start + sentence.end;
+            // "To deliver ads, we:" in an h-tag introduces the list under it.
+            let titled = kind == BlockKind::Heading && !crate::model::context::is_lead_in(&block[sentence.clone()]);
             for clause in clauses(&block[sentence.clone()]) {
                 let start = s.start + clause.start;
                 let end = s.start + clause.end;
@@ -73,7 +82,8 @@ pub fn segment_span(doc: &Document, span: Range<usize>, out: &mut Vec<Segment>) 
                     end,
                     sentence: s.clone(),
                     block: index,
-                    heading: is_heading(&doc.text()[start..end]),
+                    kind,
+                    heading: titled || is_heading(&doc.text()[start..end]),
                 });
             }
         }

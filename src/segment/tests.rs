@@ -93,3 +93,17 @@ fn hyphenated_abbreviations() {
         vec!["We rely on the EU-U.S. DPF and the Swiss-U.S. DPF.", "We also use clauses."]
     );
 }
+
+#[test]
+fn heading_blocks_make_headings_unless_paragraph_long() {
+    use crate::blocks::BlockKind::{Heading, ListItem, Paragraph, Unknown};
+    let long = format!("Your account. {}", "We may close it at any time for any reason. ".repeat(4));
+    let blocks = ["Your account", "Your account", "Contact Us", "To show you ads, we:", long.as_str()];
+    let doc = Document::with_kinds(blocks, vec![Heading, Unknown, ListItem, Heading, Heading]).unwrap();
+    let got: Vec<(usize, bool)> = segment(&doc).iter().map(|s| (s.block, s.heading)).collect();
+    // Sentence case: a heading only because its block is one. A list item,
+    // a lead-in and a paragraph-long "heading" are read by the text rules.
+    assert_eq!(got[..4], [(0, true), (1, false), (2, true), (3, false)]);
+    assert!(got[4..].iter().all(|&(b, h)| b == 4 && !h), "{got:?}");
+    assert!(segment(&doc)[4..].iter().all(|s| s.kind == Paragraph));
+}

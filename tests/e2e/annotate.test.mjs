@@ -368,32 +368,61 @@ test('clear removes every trace: no host, no highlight, the DOM as before', asyn
   await page.close();
 });
 
+/** What a finding's card says about the list it is an item of. */
+const LEAD_PREFIX = 'Part of the list introduced by: “';
+
+/**
+ * Opens the card of finding `f` (of an annotation's summary) with its
+ * marker; resolves to its lead-in line (null: none).
+ * @param {import('playwright-core').Page} page @param {{ index: number, text: string }} f
+ */
+async function leadLineOf(page, f) {
+  await inUi(page, `.marker[data-index="${f.index}"]`).click();
+  const got = await page.evaluate(() => {
+    const card = document.querySelector('clausemark-root').shadowRoot.querySelector('[role="dialog"]');
+    const line = card?.querySelector('.lead-in');
+    return { index: card ? Number(card.dataset.index) : null, line: line?.textContent ?? null, elements: line?.querySelectorAll('*').length ?? 0 };
+  });
+  assert.equal(got.index, f.index, `the card of "${f.text}"`);
+  assert.equal(got.elements, 0, 'the lead-in line is text only');
+  await page.keyboard.press('Escape');
+  return got.line;
+}
+
 test('a list item flagged because of its lead-in says so in its card, as text, cut at 120 characters; other findings do not', async () => {
   // tests/fixtures/pages/list-lead-in.html, which tests/lead_in.rs reads too.
   const { page, summary } = await annotateAndCheck('/pages/list-lead-in.html', { label: 'list-lead-in' });
-  const PREFIX = 'Part of the list introduced by: “';
-  /** Opens the card of the finding on `text` with its marker; its lead-in line (null: none). */
+  /** The lead-in line of the finding on `text` (null: none). */
   const leadLine = async (text) => {
     const f = summary.findings.find((x) => squash(x.text) === text);
     assert.ok(f, `a finding on "${text}" among ${JSON.stringify(summary.findings.map((x) => x.text))}`);
-    await inUi(page, `.marker[data-index="${f.index}"]`).click();
-    const got = await page.evaluate(() => {
-      const card = document.querySelector('clausemark-root').shadowRoot.querySelector('[role="dialog"]');
-      const line = card?.querySelector('.lead-in');
-      return { index: card ? Number(card.dataset.index) : null, line: line?.textContent ?? null, elements: line?.querySelectorAll('*').length ?? 0 };
-    });
-    assert.equal(got.index, f.index, `the card of "${text}"`);
-    assert.equal(got.elements, 0, 'the lead-in line is text only');
-    await page.keyboard.press('Escape');
-    return got.line;
+    return leadLineOf(page, f);
   };
-  assert.equal(await leadLine('(c) interruptions of the service.'), `${PREFIX}We’re not liable for:”`);
+  assert.equal(await leadLine('(c) interruptions of the service.'), `${LEAD_PREFIX}We’re not liable for:”`);
   assert.equal(await leadLine('(b) loss of data;'), null, 'an item flagged on its own words');
   assert.equal(await leadLine('We’re not liable for:'), null, 'the lead-in itself');
   assert.equal(await leadLine('We may terminate your account at any time without notice.'), null, 'a clause outside the lists');
   // A 133-character lead-in: its first 120 code units (white space before the cut dropped) and "…".
   const long = 'Without limiting any of our other rights under these terms or the law, we may suspend or terminate your access to the services if:';
-  assert.equal(await leadLine('you materially or repeatedly breach these terms;'), `${PREFIX}${long.slice(0, 120).trimEnd()}…”`);
+  assert.equal(await leadLine('you materially or repeatedly breach these terms;'), `${LEAD_PREFIX}${long.slice(0, 120).trimEnd()}…”`);
+  await page.close();
+});
+
+test('lists end where the page says: a sentence-case <h2>, or a <p> after an item ending "(c) … ."; their clauses get no lead-in', async () => {
+  // tests/fixtures/pages/list-structure.html, which tests/kinds.rs reads too
+  // (and shows that, read from the text alone, both clauses would inherit).
+  const { page, summary } = await annotateAndCheck('/pages/list-structure.html', { label: 'list-structure' });
+  const on = (/** @type {string} */ text) => summary.findings.filter((x) => squash(x.text) === text);
+  const item = on('(a) delays caused by your network;').find((f) => f.category === 'limitation_of_liability');
+  assert.ok(item, `the list's item is flagged: ${JSON.stringify(summary.findings.map((x) => [x.category, x.text]))}`);
+  assert.equal(await leadLineOf(page, item), `${LEAD_PREFIX}To the fullest extent permitted by law, we are not responsible for:”`);
+  for (const text of [
+    'We may close your account if you have not used it for two years.', // under <h2>Your account</h2>
+    'You can ask us for a copy of your data by writing to our support team.', // the <p> after <li>(c) loss of data.</li>
+  ]) {
+    assert.deepEqual(on(text).filter((f) => f.category === 'limitation_of_liability').map((f) => f.risk), [], `no liability flag on "${text}"`);
+    for (const f of on(text)) assert.equal(await leadLineOf(page, f), null, `no lead-in line on "${text}" (${f.category})`);
+  }
   await page.close();
 });
 

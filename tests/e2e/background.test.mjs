@@ -107,6 +107,36 @@ for (const [what, input, message] of BAD_INPUTS) {
   });
 }
 
+test('analyze(blocks, kinds): one kind letter per block; bad kinds reject with a clear Error', async () => {
+  const got = await worker.evaluate(async (blocks) => {
+    const tryAnalyze = async (kinds) => {
+      try {
+        return { ok: true, analysis: await self.clausemark.analyze(blocks, kinds) };
+      } catch (e) {
+        return { ok: false, name: e?.name, message: String(e?.message ?? e) };
+      }
+    };
+    return {
+      given: await tryAnalyze('p'.repeat(blocks.length)),
+      absent: await tryAnalyze(undefined),
+      badLetter: await tryAnalyze(`${'p'.repeat(blocks.length - 1)}x`),
+      short: await tryAnalyze('p'),
+      notString: await tryAnalyze(42),
+    };
+  }, BLOCKS);
+  checkAnalysis(assert, got.given.analysis);
+  checkAnalysis(assert, got.absent.analysis);
+  for (const [what, r, message] of [
+    ['a bad letter', got.badLetter, new RegExp(`block ${BLOCKS.length - 1}: not a kind letter`)],
+    ['too few', got.short, new RegExp(`1 block kinds for ${BLOCKS.length} blocks`)],
+    ['a number', got.notString, /kinds must be a string/],
+  ]) {
+    assert.equal(r.ok, false, `${what}: analyze must reject`);
+    assert.notEqual(r.name, 'RuntimeError', `${what}: a clear error, not a wasm trap: ${r.message}`);
+    assert.match(r.message, message, what);
+  }
+});
+
 test('protocol messages from an extension page: analyze, taxonomy, errors', async () => {
   const page = await context.newPage();
   try {
@@ -122,6 +152,9 @@ test('protocol messages from an extension page: analyze, taxonomy, errors', asyn
       const badType = await chrome.runtime.sendMessage({ type: 'delete-everything' });
       const badBlocks = await chrome.runtime.sendMessage({ type: 'analyze', blocks: 'text' });
       const badBlock = await chrome.runtime.sendMessage({ type: 'analyze', blocks: ['a', {}] });
+      const kinded = await chrome.runtime.sendMessage({ type: 'analyze', blocks, kinds: 'l'.repeat(blocks.length) });
+      const badKinds = await chrome.runtime.sendMessage({ type: 'analyze', blocks, kinds: 'z'.repeat(blocks.length) });
+      const shortKinds = await chrome.runtime.sendMessage({ type: 'analyze-part', id: 'a-1', blocks, kinds: 'p' });
       let thrown = null;
       try {
         await P.requestAnalysis([1]);
@@ -132,6 +165,7 @@ test('protocol messages from an extension page: analyze, taxonomy, errors', asyn
       return {
         analysis, taxonomyLength: taxonomy.length, rawKeys: Object.keys(raw), rawFindingKeys: Object.keys(rawFinding),
         rawSummary: raw.analysis.summaries[rawFinding.summaryId], badType, badBlocks, badBlock, thrown,
+        kindedFindings: kinded.analysis?.findings.length, badKinds, shortKinds,
       };
     }, BLOCKS);
     checkAnalysis(assert, r.analysis);
@@ -145,6 +179,9 @@ test('protocol messages from an extension page: analyze, taxonomy, errors', asyn
     assert.match(r.badBlocks.error, /array of strings, got "text"/);
     assert.match(r.badBlock.error, /block 1: invalid type/);
     assert.match(r.thrown, /block 0: invalid type/);
+    assert.ok(r.kindedFindings > 0, 'an analysis with kinds');
+    assert.match(r.badKinds.error, /"analyze" takes "kinds", a string of one letter per block/);
+    assert.match(r.shortKinds.error, new RegExp(`"analyze-part" has 1 "kinds" for ${BLOCKS.length} blocks`));
   } finally {
     await page.close();
   }
