@@ -50,7 +50,7 @@ fn an_item_flagged_because_of_its_lead_in_names_it_at_its_exact_offsets() {
     assert_ne!(lead.span.start_utf16, lead.span.start);
     assert_eq!(blocks[lead.span.block], LEAD_IN, "its block");
     assert_eq!((lead.span.block_start_utf16, lead.span.block_end_utf16), (0, LEAD_IN.encode_utf16().count()));
-    assert!(lead.span.block < item.block, "the lead-in comes before its item");
+    assert!(lead.span.block < item.span.block, "the lead-in comes before its item");
 
     // Alone, the item is not about liability: the flag is its lead-in's.
     assert!(!flags(&analyze_blocks(&[INHERITED]), "limitation_of_liability", INHERITED));

@@ -127,7 +127,7 @@ fn shipped_pipeline_marks_agreement_between_rules_and_model() {
 fn list_items_take_their_lead_in_s_category() {
     let lol = |blocks: &[&str]| -> Vec<usize> {
         let a = clausemark::report::analyze(&Document::from_blocks(blocks));
-        let mut b: Vec<usize> = a.findings.iter().filter(|f| f.category == "limitation_of_liability" && f.risk.is_flag()).map(|f| f.block).collect();
+        let mut b: Vec<usize> = a.findings.iter().filter(|f| f.category == "limitation_of_liability" && f.risk.is_flag()).map(|f| f.span.block).collect();
         b.dedup();
         b
     };

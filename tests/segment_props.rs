@@ -87,32 +87,32 @@ proptest! {
         let units: Vec<u16> = text.encode_utf16().collect();
         let mut last = (0usize, 0usize);
         for f in &analysis.findings {
-            prop_assert!(f.start < f.end, "empty finding {:?}", f);
-            prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
-            prop_assert_eq!(&text[f.start..f.end], f.text.as_str());
-            prop_assert_eq!(f.start_utf16, utf16_len(&text[..f.start]));
-            prop_assert_eq!(f.end_utf16, utf16_len(&text[..f.end]));
-            prop_assert_eq!(String::from_utf16(&units[f.start_utf16..f.end_utf16]).unwrap(), f.text.clone());
+            prop_assert!(f.span.start < f.span.end, "empty finding {:?}", f);
+            prop_assert!(text.is_char_boundary(f.span.start) && text.is_char_boundary(f.span.end));
+            prop_assert_eq!(&text[f.span.start..f.span.end], f.text.as_str());
+            prop_assert_eq!(f.span.start_utf16, utf16_len(&text[..f.span.start]));
+            prop_assert_eq!(f.span.end_utf16, utf16_len(&text[..f.span.end]));
+            prop_assert_eq!(String::from_utf16(&units[f.span.start_utf16..f.span.end_utf16]).unwrap(), f.text.clone());
 
-            let range = &doc.blocks()[f.block];
-            prop_assert!(range.start <= f.start && f.end <= range.end, "finding outside its block");
-            let block_text = &blocks[f.block];
+            let range = &doc.blocks()[f.span.block];
+            prop_assert!(range.start <= f.span.start && f.span.end <= range.end, "finding outside its block");
+            let block_text = &blocks[f.span.block];
             let block_units: Vec<u16> = block_text.encode_utf16().collect();
-            prop_assert_eq!(f.block_start_utf16, utf16_len(&block_text[..f.start - range.start]));
-            prop_assert_eq!(f.block_end_utf16, utf16_len(&block_text[..f.end - range.start]));
+            prop_assert_eq!(f.span.block_start_utf16, utf16_len(&block_text[..f.span.start - range.start]));
+            prop_assert_eq!(f.span.block_end_utf16, utf16_len(&block_text[..f.span.end - range.start]));
             prop_assert_eq!(
-                String::from_utf16(&block_units[f.block_start_utf16..f.block_end_utf16]).unwrap(),
+                String::from_utf16(&block_units[f.span.block_start_utf16..f.span.block_end_utf16]).unwrap(),
                 f.text.clone()
             );
 
-            prop_assert!(f.sentence_start <= f.start && f.end <= f.sentence_end);
+            prop_assert!(f.sentence_start <= f.span.start && f.span.end <= f.sentence_end);
             prop_assert_eq!(&text[f.sentence_start..f.sentence_end], f.sentence.as_str());
             prop_assert!(f.sentence.contains(f.text.as_str()));
             prop_assert!((0.0..=1.0).contains(&f.confidence));
 
             // Document order.
-            prop_assert!((f.start, f.end) >= last, "findings out of order");
-            last = (f.start, f.end);
+            prop_assert!((f.span.start, f.span.end) >= last, "findings out of order");
+            last = (f.span.start, f.span.end);
         }
         let c = analysis.counts;
         prop_assert_eq!(c.good + c.neutral + c.caution + c.bad, analysis.findings.len());
@@ -173,9 +173,9 @@ proptest! {
     fn analyze_text_never_panics(text in block()) {
         let analysis = clausemark::analyze_text(&text);
         for f in &analysis.findings {
-            prop_assert_eq!(&text[f.start..f.end], f.text.as_str());
-            prop_assert_eq!(f.block, 0);
-            prop_assert_eq!(f.block_start_utf16, f.start_utf16);
+            prop_assert_eq!(&text[f.span.start..f.span.end], f.text.as_str());
+            prop_assert_eq!(f.span.block, 0);
+            prop_assert_eq!(f.span.block_start_utf16, f.span.start_utf16);
         }
     }
 }
@@ -191,8 +191,8 @@ fn generator_reaches_findings_near_multibyte_text() {
     let analysis = clausemark::analyze_blocks(&blocks);
     assert!(analysis.findings.len() >= 2, "{:#?}", analysis.findings);
     let f = analysis.findings.iter().find(|f| f.category == "arbitration").expect("arbitration flagged");
-    assert_eq!(f.block, 1);
+    assert_eq!(f.span.block, 1);
     // "😀 e\u{301}. " is 7 UTF-16 units (the emoji is a surrogate pair) but 10 bytes.
-    assert_eq!(f.block_start_utf16, 7);
-    assert_eq!(f.start_utf16, "😀 中文 We may sell your personal information.\n\n".encode_utf16().count() + 7);
+    assert_eq!(f.span.block_start_utf16, 7);
+    assert_eq!(f.span.start_utf16, "😀 中文 We may sell your personal information.\n\n".encode_utf16().count() + 7);
 }

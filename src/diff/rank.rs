@@ -50,7 +50,7 @@ impl<'a> Side<'a> {
     pub fn new(doc: &'a Document, segments: &'a [Segment], analysis: Analysis) -> Self {
         let mut by_start: HashMap<usize, Vec<usize>> = HashMap::new();
         for (k, f) in analysis.findings.iter().enumerate() {
-            by_start.entry(f.start).or_default().push(k);
+            by_start.entry(f.span.start).or_default().push(k);
         }
         let offsets = segments.iter().flat_map(|s| [s.start, s.end, doc.blocks()[s.block].start]);
         let utf16 = Utf16Map::new(doc.text(), offsets);
@@ -74,7 +74,7 @@ impl<'a> Side<'a> {
         let mut found: Vec<&Finding> = Vec::new();
         for &k in self.by_start.get(&s.start).into_iter().flatten() {
             let f = &self.analysis.findings[k];
-            if f.end != s.end {
+            if f.span.end != s.end {
                 continue;
             }
             match found.iter_mut().find(|g| g.category == f.category) {

@@ -151,7 +151,7 @@ pub fn document_risks(sentences: &[&str], model: Option<&crate::model::Model>) -
     let mut out = vec![Vec::new(); sentences.len()];
     let doc = crate::Document::from_blocks(sentences);
     for f in crate::report::analyze_with(&doc, model).findings {
-        let found: &mut Vec<(&'static str, Risk)> = &mut out[f.block];
+        let found: &mut Vec<(&'static str, Risk)> = &mut out[f.span.block];
         match found.iter_mut().find(|(c, _)| *c == f.category) {
             Some((_, r)) => *r = (*r).max(f.risk),
             None => found.push((f.category, f.risk)),

@@ -72,12 +72,11 @@ pub enum Source {
 
 /// One flagged clause.
 ///
-/// Invariants: `text == document_text[start..end]` (byte offsets into the
-/// document text, the blocks joined by [`crate::Document::BLOCK_SEPARATOR`]);
-/// `start_utf16..end_utf16` is the same span in UTF-16 code units; the span
-/// lies inside block `block`, at `block_start_utf16..block_end_utf16` UTF-16
-/// code units from the block's start; `sentence` is
-/// `document_text[sentence_start..sentence_end]` and contains the span.
+/// Invariants: `text == document_text[span.start..span.end]` (byte offsets
+/// into the document text, the blocks joined by
+/// [`crate::Document::BLOCK_SEPARATOR`]; the rest of [`Span`]'s invariants
+/// hold); `sentence` is `document_text[sentence_start..sentence_end]` and
+/// contains the span.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
     /// Category id from the taxonomy, e.g. `"arbitration"`.
@@ -91,20 +90,10 @@ pub struct Finding {
     pub summary: &'static str,
     /// The evidence: the clause, exactly as in the document.
     pub text: String,
-    /// Byte offset of the clause in the document text.
-    pub start: usize,
-    /// Byte offset one past the clause.
-    pub end: usize,
-    /// `start` in UTF-16 code units.
-    pub start_utf16: usize,
-    /// `end` in UTF-16 code units.
-    pub end_utf16: usize,
-    /// Index of the text block that holds the clause.
-    pub block: usize,
-    /// Clause start in UTF-16 code units from the start of its block.
-    pub block_start_utf16: usize,
-    /// Clause end in UTF-16 code units from the start of its block.
-    pub block_end_utf16: usize,
+    /// Where the clause is: byte, UTF-16 and in-block offsets (serialised
+    /// flat, as `start`, `end`, `start_utf16`, … beside `text`).
+    #[serde(flatten)]
+    pub span: Span,
     /// The whole sentence the clause came from.
     pub sentence: String,
     /// Byte offset of the sentence in the document text.

@@ -158,20 +158,13 @@ fn analyze_in_parts(doc: &Document, model: Option<&Model>, parts: usize) -> Anal
         .map(|h| {
             let s = &segments[h.segment];
             let cat = &CATEGORIES[h.category];
-            let at = utf16.span(doc, s.start..s.end, s.block);
             Finding {
                 category: cat.id,
                 risk: h.risk,
                 confidence: h.confidence,
                 summary: h.summary,
                 text: text[s.start..s.end].to_string(),
-                start: s.start,
-                end: s.end,
-                start_utf16: at.start_utf16,
-                end_utf16: at.end_utf16,
-                block: s.block,
-                block_start_utf16: at.block_start_utf16,
-                block_end_utf16: at.block_end_utf16,
+                span: utf16.span(doc, s.start..s.end, s.block),
                 sentence: text[s.sentence.clone()].to_string(),
                 sentence_start: s.sentence.start,
                 sentence_end: s.sentence.end,

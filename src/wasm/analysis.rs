@@ -238,9 +238,9 @@ impl From<&Analysis> for AnalysisJs {
                 risk: f.risk.as_str(),
                 confidence: round3(f.confidence),
                 summary_id: intern(&mut summaries, f.summary),
-                block: f.block,
-                block_start_utf16: f.block_start_utf16,
-                block_end_utf16: f.block_end_utf16,
+                block: f.span.block,
+                block_start_utf16: f.span.block_start_utf16,
+                block_end_utf16: f.span.block_end_utf16,
                 lead_in: f.lead_in.as_ref().map(|l| LeadInJs {
                     block: l.span.block,
                     block_start_utf16: l.span.block_start_utf16,
