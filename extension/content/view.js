@@ -77,6 +77,7 @@
       findings: shown.map((s) => ({
         index: s.index, category: s.finding.category, risk: s.finding.risk, summary: s.finding.summary,
         text: s.finding.text, painted: s.ranges.length > 0,
+        ...(s.finding.leadIn ? { leadIn: s.finding.leadIn.text } : {}),
       })),
       painted: shown.filter((s) => s.ranges.length).length,
       hidden: analysis.findings.length - shown.length,

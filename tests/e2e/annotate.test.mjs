@@ -211,12 +211,18 @@ test('the panel: kind, grade and its derivation, counts, findings grouped by ris
   await page.keyboard.press('Escape');
 });
 
+/**
+ * Clicks the panel's export button `label` and resolves to the file saved.
+ * @param {import('playwright-core').Page} page @param {string} label
+ */
+async function saveExport(page, label) {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), inUi(page, `.export button:has-text("${label}")`).click()]);
+  return readFileSync(await download.path(), 'utf8');
+}
+
 test('export: Markdown and JSON downloads list every finding', async () => {
   const { page, summary } = sample;
-  const save = async (label) => {
-    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), inUi(page, `.export button:has-text("${label}")`).click()]);
-    return readFileSync(await download.path(), 'utf8');
-  };
+  const save = (/** @type {string} */ label) => saveExport(page, label);
   const json = JSON.parse(await save('Export JSON'));
   assert.equal(json.kind, summary.kind);
   assert.equal(json.grade, summary.grade);
@@ -405,6 +411,16 @@ test('a list item flagged because of its lead-in says so in its card, as text, c
   // A 133-character lead-in: its first 120 code units (white space before the cut dropped) and "…".
   const long = 'Without limiting any of our other rights under these terms or the law, we may suspend or terminate your access to the services if:';
   assert.equal(await leadLine('you materially or repeatedly breach these terms;'), `${LEAD_PREFIX}${long.slice(0, 120).trimEnd()}…”`);
+  // The exports carry the whole lead-in, on the inherited findings only.
+  const json = JSON.parse(await saveExport(page, 'Export JSON'));
+  const leadOf = (/** @type {string} */ text) => json.findings.filter((f) => squash(f.text) === text).map((f) => f.leadIn ?? null);
+  assert.deepEqual(leadOf('(c) interruptions of the service.'), ['We’re not liable for:']);
+  assert.deepEqual(leadOf('(b) loss of data;').filter(Boolean), [], 'an item flagged on its own words');
+  assert.ok(leadOf('you materially or repeatedly breach these terms;').includes(long), 'the long lead-in, uncut');
+  const md = await saveExport(page, 'Export Markdown');
+  const lines = md.split('\n');
+  const at = lines.findIndex((l) => l.startsWith('  > ') && l.includes('(c) interruptions of the service.'));
+  assert.equal(lines[at + 1], '  (part of the list introduced by: We’re not liable for:)', 'the Markdown line under the quote');
   await page.close();
 });
 

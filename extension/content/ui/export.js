@@ -18,7 +18,8 @@
   /**
    * @typedef {{ title: string, summary?: string, actions?: string[],
    *   regulations?: { law: string, reference: string, jurisdictions: string[] }[] }} ExportCategory
-   * @typedef {{ index: number, category: string, risk: string, summary: string, text: string, painted: boolean }} ExportFinding
+   * @typedef {{ index: number, category: string, risk: string, summary: string, text: string, painted: boolean,
+   *   leadIn?: string }} ExportFinding `leadIn`: the sentence introducing the list whose item flagged `text`
    * @typedef {{ url: string, title: string, kind: string, grade: string | null,
    *   gradeBasis: object, counts: Record<string, number>, findings: ExportFinding[] }} ExportSummary
    */
@@ -44,6 +45,7 @@
         risk: f.risk,
         summary: f.summary,
         text: f.text,
+        ...(f.leadIn ? { leadIn: f.leadIn } : {}),
         actions: cats.get(f.category)?.actions ?? [],
         regulations: (cats.get(f.category)?.regulations ?? []).map((r) => ({
           law: r.law, reference: r.reference, jurisdictions: r.jurisdictions,
@@ -81,7 +83,10 @@
       for (const [cat, fs] of byCat) {
         const c = cats.get(cat);
         out.push(`### ${md(c?.title ?? cat)}`, '');
-        for (const f of fs) out.push(`- **${md(f.summary)}**`, `  > ${md(f.text)}`);
+        for (const f of fs) {
+          out.push(`- **${md(f.summary)}**`, `  > ${md(f.text)}`);
+          if (f.leadIn) out.push(`  (part of the list introduced by: ${md(f.leadIn)})`);
+        }
         const regs = (c?.regulations ?? []).map((r) => `${r.law} ${r.reference} (${r.jurisdictions.join(', ')})`.trim());
         if (regs.length) out.push('', `  Regulations: ${md(regs.join('; '))}`);
         out.push('');
