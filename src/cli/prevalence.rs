@@ -44,8 +44,8 @@ pub fn run(dir: &str, out: Option<&str>) -> Result<i32, Error> {
     for f in &files {
         let name = f.to_string_lossy();
         let text = super::read_input(&name)?;
-        let blocks = input::to_blocks(&text, input::guess_format(&name, &text));
-        analyses.push(crate::analyze_blocks(&blocks));
+        // As `analyze` reads it: headings and list items known from the markup.
+        analyses.push(crate::report::analyze(&input::to_document(&text, input::guess_format(&name, &text))));
     }
     let count = |k: DocKind| analyses.iter().filter(|a| a.kind == k).count();
     let (privacy, terms, other) = (count(DocKind::PrivacyPolicy), count(DocKind::Terms), count(DocKind::Other));
