@@ -28,7 +28,7 @@ pub fn run(old: &str, new: &str, format: Option<Format>, json: bool) -> Result<i
     let read = |file: &str| -> Result<Document, Error> {
         let text = super::read_input(file)?;
         let format = format.unwrap_or_else(|| input::guess_format(file, &text));
-        Ok(Document::from_blocks(input::to_blocks(&text, format)))
+        Ok(input::to_document(&text, format))
     };
     let (old_doc, new_doc) = (read(old)?, read(new)?);
     let d = diff(&old_doc, &new_doc);
