@@ -16,6 +16,8 @@ const AFTER_HEADING: &str = "We may close your account if you have not used it f
 /// The `<p>` after `<li>(c) loss of data.</li>`.
 const AFTER_ITEMS: &str = "You can ask us for a copy of your data by writing to our support team.";
 const ITEM: &str = "(a) delays caused by your network;";
+/// Under `<div role="heading">Payments and refunds</div>` after the third list.
+const AFTER_ROLE_HEADING: &str = "We may suspend your subscription if a payment fails.";
 
 fn page() -> String {
     std::fs::read_to_string(PAGE).expect("tests/fixtures/pages/list-structure.html")
@@ -33,6 +35,7 @@ fn the_page_structure_ends_lists_the_text_would_run_on() {
     let a = analyze(&doc);
     assert!(!inherits(&a, AFTER_HEADING), "a heading ends the list: {:#?}", a.findings);
     assert!(!inherits(&a, AFTER_ITEMS), "a paragraph after list items ends the list: {:#?}", a.findings);
+    assert!(!inherits(&a, AFTER_ROLE_HEADING), "so does a box with role=heading: {:#?}", a.findings);
     // The items themselves still inherit.
     let item = a.findings.iter().find(|f| f.text == ITEM && f.category == "limitation_of_liability");
     assert!(item.is_some_and(|f| f.lead_in.is_some()), "{ITEM:?} is flagged because of its lead-in: {:#?}", a.findings);
@@ -43,6 +46,7 @@ fn read_from_the_text_alone_the_same_page_runs_the_lists_on() {
     let a = analyze(&Document::from_blocks(to_blocks(&page(), Format::Html)));
     assert!(inherits(&a, AFTER_HEADING), "{:#?}", a.findings);
     assert!(inherits(&a, AFTER_ITEMS), "{:#?}", a.findings);
+    assert!(inherits(&a, AFTER_ROLE_HEADING), "{:#?}", a.findings);
 }
 
 #[test]

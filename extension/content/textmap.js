@@ -89,13 +89,16 @@
 
   /**
    * The kind of block an element makes, as the protocol's "analyze" sends
-   * it: "h" for `h1`–`h6`, "l" for `li`, "p" for any other (the innermost
-   * block box decides: `<li><p>…</p></li>` is a paragraph, like the CLI's
-   * HTML reader; pages that wrap whole sections in list items then keep
-   * their paragraphs).
+   * it: "h" for `h1`–`h6` or `role="heading"`, "l" for `li` or
+   * `role="listitem"`, "p" for any other (the innermost block box decides:
+   * `<li><p>…</p></li>` is a paragraph, like the CLI's HTML reader; pages that
+   * wrap whole sections in list items then keep their paragraphs).
    * @param {Element} el
    */
   function kindOf(el) {
+    const role = el.getAttribute('role')?.trim().toLowerCase();
+    if (role === 'heading') return 'h';
+    if (role === 'listitem') return 'l';
     const tag = el.localName;
     if (tag === 'li') return 'l';
     return tag.length === 2 && tag[0] === 'h' && tag[1] >= '1' && tag[1] <= '6' ? 'h' : 'p';

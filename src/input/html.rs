@@ -86,11 +86,15 @@ pub fn html_kinded_blocks(source: &str) -> KindedBlocks {
     walker.out.finish()
 }
 
-/// The kind of block an element makes (see [`html_kinded_blocks`]).
-pub(super) fn kind_of(name: &str) -> BlockKind {
-    match name {
-        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => BlockKind::Heading,
-        "li" => BlockKind::ListItem,
+/// The kind of block an element makes (see [`html_kinded_blocks`]): its
+/// ARIA `role` when that is `heading` or `listitem` (pages built from
+/// `<div>`s say it so), else its tag.
+pub(super) fn kind_of(name: &str, role: Option<&str>) -> BlockKind {
+    match (name, role.map(str::trim)) {
+        (_, Some(r)) if r.eq_ignore_ascii_case("heading") => BlockKind::Heading,
+        (_, Some(r)) if r.eq_ignore_ascii_case("listitem") => BlockKind::ListItem,
+        ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", _) => BlockKind::Heading,
+        ("li", _) => BlockKind::ListItem,
         _ => BlockKind::Paragraph,
     }
 }
@@ -120,8 +124,9 @@ impl Walker {
                     self.out.line_break();
                 } else if BLOCK.contains(&name) {
                     self.out.flush();
-                    self.kinds.push(kind_of(name));
-                    self.out.kind = kind_of(name);
+                    let kind = kind_of(name, el.attr("role"));
+                    self.kinds.push(kind);
+                    self.out.kind = kind;
                     if PREFORMATTED.contains(&name) {
                         self.pre_depth += 1;
                     }
@@ -250,5 +255,10 @@ mod tests {
         );
         assert_eq!(got.texts, ["Your account", "We are not liable for:", "(a) loss;", "(b) data", "nested", "tail", "wrapped", "x", "T", "y"]);
         assert_eq!(got.kinds, [Heading, Paragraph, ListItem, ListItem, ListItem, ListItem, Paragraph, Paragraph, Heading, Paragraph]);
+        // ARIA roles on plain boxes.
+        let got = super::html_kinded_blocks(
+            "<div role=\"heading\" aria-level=\"2\">Fees</div><div role=\"list\"><div role=\" ListItem\">(a) one;</div></div><h3 role=\"presentation\">x</h3>",
+        );
+        assert_eq!(got.kinds, [Heading, ListItem, Heading]);
     }
 }

@@ -435,6 +435,7 @@ test('lists end where the page says: a sentence-case <h2>, or a <p> after an ite
   for (const text of [
     'We may close your account if you have not used it for two years.', // under <h2>Your account</h2>
     'You can ask us for a copy of your data by writing to our support team.', // the <p> after <li>(c) loss of data.</li>
+    'We may suspend your subscription if a payment fails.', // under <div role="heading">
   ]) {
     assert.deepEqual(on(text).filter((f) => f.category === 'limitation_of_liability').map((f) => f.risk), [], `no liability flag on "${text}"`);
     for (const f of on(text)) assert.equal(await leadLineOf(page, f), null, `no lead-in line on "${text}" (${f.category})`);
