@@ -499,5 +499,5 @@
     return s.replace(/[ \t\n\r\f]+/g, ' ').trim();
   }
 
-  NS.textmap = Object.freeze({ collect, toRanges, textContentOffsets, squash, yieldToPage, isBlockDisplay, kindOf, HOST_TAG });
+  NS.textmap = Object.freeze({ collect, toRanges, textContentOffsets, squash, yieldToPage, isBlockDisplay, HOST_TAG });
 })(/** @type {any} */ (globalThis));

@@ -70,7 +70,7 @@ fn ends_with_stop(sentence: &str) -> bool {
 pub fn before_next_enumerator(sentence: &str) -> &str {
     let t = sentence.trim_end();
     let Some(space) = t.rfind(char::is_whitespace) else { return t };
-    let (head, token) = (t[..space].trim_end(), &t[space..].trim_start());
+    let (head, token) = (t[..space].trim_end(), t[space..].trim_start());
     let dotted = |s: &str| s.split('.').all(|n| (1..=3).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()));
     let label = |s: &str| (1..=4).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric());
     let is_enumerator = dotted(token.strip_suffix('.').unwrap_or(token))
