@@ -141,3 +141,22 @@ fn every_mapped_tosdr_case_exists_in_the_corpus() {
         map.entries.iter().map(|e| e.case.as_str()).filter(|c| !titles.contains(c)).collect();
     assert!(missing.is_empty(), "mapped cases absent from tosdr/cases.jsonl: {missing:?}");
 }
+
+#[test]
+fn multilabel_keeps_documents_apart_for_the_interval() {
+    let mut pooled = MultiLabel::new(&["a"]);
+    let mut by_doc = MultiLabel::new(&["a"]);
+    let rows: [(&str, &[&str], &[&str]); 3] = [("x", &["a"], &["a"]), ("y", &[], &["a"]), ("x", &[], &[])];
+    for (doc, gold, predicted) in rows {
+        pooled.add(gold, predicted);
+        by_doc.add_in(doc, gold, predicted);
+    }
+    // The pooled scores do not depend on the documents.
+    assert_eq!(pooled.per_category(), by_doc.per_category());
+    assert!(pooled.interval().is_none(), "no documents given");
+    let iv = by_doc.interval().expect("two documents");
+    assert_eq!(iv.documents, 2);
+    // x is a true positive, y a false positive: resampling {y,y} scores 0,
+    // {x,x} 1 (a quarter of the draws each), so the interval spans both.
+    assert_eq!((iv.micro_f1, iv.macro_f1), ((0.0, 1.0), (0.0, 1.0)), "{iv:?}");
+}

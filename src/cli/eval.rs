@@ -84,6 +84,18 @@ fn label_table(out: &mut String, r: &LabelReport) {
         "{:<26} macro-F1 {:.3}   micro-F1 {:.3}   (8 categories)\n",
         "", r.macro_f1, r.micro_f1
     ));
+    if let Some(iv) = &r.interval {
+        out.push_str(&format!(
+            "{:<26} 95% interval, {} documents resampled {}x: macro-F1 {:.3}-{:.3}   micro-F1 {:.3}-{:.3}\n",
+            "",
+            iv.documents,
+            eval::bootstrap::RESAMPLES,
+            iv.macro_f1.0,
+            iv.macro_f1.1,
+            iv.micro_f1.0,
+            iv.micro_f1.1
+        ));
+    }
     out.push_str(&format!(
         "LexGLUE-comparable (9 columns, + \"no label\"): macro-F1 {:.3}  micro-F1 {:.3}   [no-label column from our predictions, as lex-glue's script]\n",
         r.lexglue.macro_f1, r.lexglue.micro_f1

@@ -155,7 +155,7 @@ fn score(rows: &[ClaudetteSentence], found: &[Vec<(&'static str, Risk)>]) -> (La
     let mut errors = Vec::new();
     for (row, found) in rows.iter().zip(found) {
         let predicted = predicted_labels(found);
-        scores.add(&row.unfair_labels, &predicted);
+        scores.add_in(&row.doc, &row.unfair_labels, &predicted);
         errors.extend(super::unfair::label_errors(&row.doc, &row.text, &row.unfair_labels, &predicted));
         for (ci, cat) in UNFAIR_CATEGORIES.iter().enumerate() {
             // A sentence tagged twice in one category counts at its worst level.

@@ -100,6 +100,10 @@ pub struct MultiLabel {
     no_label: Counts,
     rows: usize,
     rows_without_gold: usize,
+    /// Per document, in the order first seen: its name and its own counts
+    /// (for [`super::bootstrap`]); rows added without a document are in
+    /// none.
+    documents: Vec<(String, Vec<Counts>)>,
 }
 
 impl MultiLabel {
@@ -111,6 +115,7 @@ impl MultiLabel {
             no_label: Counts::default(),
             rows: 0,
             rows_without_gold: 0,
+            documents: Vec::new(),
         }
     }
 
@@ -131,6 +136,33 @@ impl MultiLabel {
         if !any_gold {
             self.rows_without_gold += 1;
         }
+    }
+
+    /// Adds one row of document `doc`; the document's counts are also kept
+    /// apart, for [`MultiLabel::interval`]. Rows of one document need not
+    /// be consecutive, but usually are (the search starts at the last one).
+    pub fn add_in<G: AsRef<str>, P: AsRef<str>>(&mut self, doc: &str, gold: &[G], predicted: &[P]) {
+        self.add(gold, predicted);
+        let at = match self.documents.iter().rposition(|(d, _)| d == doc) {
+            Some(at) => at,
+            None => {
+                self.documents.push((doc.to_string(), vec![Counts::default(); self.categories.len()]));
+                self.documents.len() - 1
+            }
+        };
+        for (i, cat) in self.categories.iter().enumerate() {
+            let g = gold.iter().any(|x| x.as_ref() == cat);
+            let p = predicted.iter().any(|x| x.as_ref() == cat);
+            self.documents[at].1[i].add(g, p);
+        }
+    }
+
+    /// The 95 % interval of macro- and micro-F1 when the documents are
+    /// resampled ([`super::bootstrap`]); `None` with fewer than two
+    /// documents given to [`MultiLabel::add_in`].
+    pub fn interval(&self) -> Option<super::bootstrap::Interval> {
+        let docs: Vec<Vec<Counts>> = self.documents.iter().map(|(_, c)| c.clone()).collect();
+        super::bootstrap::interval(&docs)
     }
 
     /// Rows added so far.

@@ -12,6 +12,7 @@
 //! `caution` or `bad` (the "potentially unfair" meaning of a label, as in
 //! `clausemark classify`). Native only: the wasm never evaluates.
 
+pub mod bootstrap;
 pub mod claudette;
 pub mod corpus;
 pub mod metrics;

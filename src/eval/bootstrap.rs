@@ -1,0 +1,124 @@
+//! How much a score would move with other documents: a percentile bootstrap
+//! over documents.
+//!
+//! Sentences of one document are not independent — a service's annotator,
+//! template and wording move together — so resampling sentences would make
+//! the interval far too narrow. Resampling whole documents (services on
+//! UNFAIR-ToS, documents on CLAUDETTE-2024) with replacement is the cluster
+//! bootstrap: each resample draws as many documents as there are, pools
+//! their counts, and scores macro- and micro-F1 as [`super::metrics`] does.
+//! With 10 dev services the interval is coarse, but it says which
+//! differences are larger than a change of documents makes.
+//!
+//! Deterministic: a fixed seed and a fixed number of resamples, so `eval`
+//! prints the same interval every run.
+
+use serde::Serialize;
+
+use super::metrics::Counts;
+
+/// Resamples drawn.
+pub const RESAMPLES: usize = 2000;
+/// Seed of the document draws.
+const SEED: u64 = 0x0b00_75ea_d5ee_d001;
+
+/// A 95 % percentile interval of macro- and micro-F1.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Interval {
+    /// Documents resampled.
+    pub documents: usize,
+    /// 2.5th and 97.5th percentiles of macro-F1 over the resamples.
+    pub macro_f1: (f64, f64),
+    /// The same for micro-F1.
+    pub micro_f1: (f64, f64),
+}
+
+/// splitmix64: tiny, and good enough to pick documents.
+fn next(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Macro- and micro-F1 of pooled per-category counts.
+fn scores(counts: &[Counts]) -> (f64, f64) {
+    if counts.is_empty() {
+        return (0.0, 0.0);
+    }
+    let macro_f1 = counts.iter().map(Counts::f1).sum::<f64>() / counts.len() as f64;
+    let pooled = counts.iter().fold(Counts::default(), |a, b| Counts { tp: a.tp + b.tp, fp: a.fp + b.fp, fn_: a.fn_ + b.fn_ });
+    (macro_f1, pooled.f1())
+}
+
+/// The 95 % interval of `documents` (each: its counts per category, all of
+/// the same length); `None` with fewer than two documents, where resampling
+/// says nothing.
+pub fn interval(documents: &[Vec<Counts>]) -> Option<Interval> {
+    let n = documents.len();
+    if n < 2 {
+        return None;
+    }
+    let width = documents[0].len();
+    let mut state = SEED;
+    let mut macros = Vec::with_capacity(RESAMPLES);
+    let mut micros = Vec::with_capacity(RESAMPLES);
+    let mut pooled = vec![Counts::default(); width];
+    for _ in 0..RESAMPLES {
+        pooled.iter_mut().for_each(|c| *c = Counts::default());
+        for _ in 0..n {
+            // The modulo bias of a 64-bit draw over ≤ thousands of documents is negligible.
+            let d = &documents[(next(&mut state) % n as u64) as usize];
+            for (p, c) in pooled.iter_mut().zip(d) {
+                p.tp += c.tp;
+                p.fp += c.fp;
+                p.fn_ += c.fn_;
+            }
+        }
+        let (ma, mi) = scores(&pooled);
+        macros.push(ma);
+        micros.push(mi);
+    }
+    Some(Interval { documents: n, macro_f1: percentiles(&mut macros), micro_f1: percentiles(&mut micros) })
+}
+
+/// The 2.5th and 97.5th percentiles (nearest rank) of `xs`.
+fn percentiles(xs: &mut [f64]) -> (f64, f64) {
+    xs.sort_by(f64::total_cmp);
+    let at = |q: f64| xs[((q * xs.len() as f64).ceil() as usize).clamp(1, xs.len()) - 1];
+    (at(0.025), at(0.975))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(tp: usize, fp: usize, fn_: usize) -> Vec<Counts> {
+        vec![Counts { tp, fp, fn_ }]
+    }
+
+    #[test]
+    fn identical_documents_give_a_point() {
+        let docs = vec![doc(3, 1, 1); 5];
+        let iv = interval(&docs).expect("five documents");
+        assert_eq!(iv.macro_f1, (0.75, 0.75));
+        assert_eq!(iv.micro_f1, (0.75, 0.75));
+    }
+
+    #[test]
+    fn differing_documents_give_an_interval_around_the_pooled_score() {
+        // Pooled: tp 10, fp 10, fn 0 → F1 0.5.
+        let docs: Vec<_> = (0..10).map(|i| if i % 2 == 0 { doc(2, 0, 0) } else { doc(0, 2, 0) }).collect();
+        let iv = interval(&docs).expect("ten documents");
+        assert!(iv.micro_f1.0 < 0.5 && 0.5 < iv.micro_f1.1, "{iv:?}");
+        assert!(iv.micro_f1.0 > 0.0 && iv.micro_f1.1 < 1.0, "{iv:?}");
+        assert_eq!(interval(&docs), Some(iv), "deterministic");
+    }
+
+    #[test]
+    fn one_document_has_no_interval() {
+        assert_eq!(interval(&[doc(1, 0, 0)]), None);
+        assert_eq!(interval(&[]), None);
+    }
+}
