@@ -9,7 +9,9 @@
 //    Markdown to a page (tests/e2e/lib/server.mjs), and the content
 //    script's own reader (extension/content/textmap.js, injected into the
 //    page's main world) collects its text blocks once. Not a Markdown split:
-//    the real block boundaries, whitespace collapsing and list/table cells.
+//    the real block boundaries, whitespace collapsing and list/table cells,
+//    and each block's kind (heading, list item, paragraph), sent beside the
+//    blocks as the content script sends them.
 // 2. In the extension's service worker, the background's own handler of an
 //    "analyze" message (`self.clausemark.handleMessage`), exactly what a
 //    page's request runs: the blocks copied into wasm, the analysis, and the
@@ -83,10 +85,10 @@ function phasesOf(r) {
 /**
  * Runs in the service worker: times the background's answer to
  * `{type: "analyze", blocks}`. Self-contained (Playwright serialises it).
- * @param {{ blocks: string[], runs: number, warmup: number }} arg
+ * @param {{ blocks: string[], kinds: string, runs: number, warmup: number }} arg
  */
-async function timeAnalyze({ blocks, runs, warmup }) {
-  const ask = () => self.clausemark.handleMessage({ type: 'analyze', blocks }, {});
+async function timeAnalyze({ blocks, kinds, runs, warmup }) {
+  const ask = () => self.clausemark.handleMessage({ type: 'analyze', blocks, kinds }, {});
   let reply = null;
   for (let i = 0; i < warmup; i++) reply = await ask();
   const ms = [];
@@ -114,14 +116,17 @@ try {
   for (const f of files) {
     const name = f.slice(0, -3);
     const page = await h.open(server.url(`/policies/${name}.html`));
-    let blocks;
+    let blocks, kinds;
     try {
       await page.addScriptTag({ content: TEXTMAP });
-      blocks = await page.evaluate(async () => (await globalThis.ClausemarkContent.textmap.collect()).texts);
+      ({ blocks, kinds } = await page.evaluate(async () => {
+        const map = await globalThis.ClausemarkContent.textmap.collect();
+        return { blocks: map.texts, kinds: map.kinds };
+      }));
     } finally {
       await page.close();
     }
-    const r = await h.evalWorker(timeAnalyze, { blocks, runs: RUNS, warmup: WARMUP }, 300_000);
+    const r = await h.evalWorker(timeAnalyze, { blocks, kinds, runs: RUNS, warmup: WARMUP }, 300_000);
     const row = {
       name: name.replace(/__\d{4}-\d{2}-\d{2}$/, ''),
       kb: r.bytes / 1024,
