@@ -90,6 +90,26 @@ fn missing_file_is_exit_2_naming_it() {
 }
 
 #[test]
+fn eval_baseline_that_is_not_an_eval_report_is_refused_before_evaluating() {
+    let dir = scratch("baseline");
+    // A missing corpus would fail later: the baseline must be checked first.
+    let corpus = dir.join("no-corpus");
+    let corpus = corpus.to_str().unwrap();
+    for (name, content, says) in [
+        ("not-json.json", "this is not JSON", "not the JSON of `clausemark eval --json`"),
+        ("other.json", r#"{"findings": []}"#, "no \"unfair_tos\" report"),
+        ("old.json", r#"{"unfair_tos": {"macro_f1": 0.8}}"#, "no per-document counts"),
+    ] {
+        let path = write(&dir, name, content.as_bytes());
+        let o = run(&["eval", "--corpus", corpus, "--baseline", &path], b"");
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
+        let e = stderr(&o);
+        assert!(e.contains(&path) && e.contains(says), "{name}: {e}");
+        assert!(o.stdout.is_empty(), "{name}");
+    }
+}
+
+#[test]
 fn directory_is_refused() {
     let dir = scratch("dir");
     let o = run(&["analyze", dir.to_str().unwrap()], b"");

@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use crate::error::Error;
-use crate::eval::metrics::CategoryScore;
+use crate::eval::bootstrap::{self, Paired};
+use crate::eval::metrics::{CategoryScore, DocumentCounts};
 use crate::eval::{self, CaseMap, EvalReport, LabelReport, Split};
 
 /// Arguments of `clausemark eval`.
@@ -31,6 +32,13 @@ pub struct EvalArgs {
     /// FP/FN, category, document, sentence (for error analysis).
     #[arg(long, value_name = "FILE")]
     pub errors: Option<String>,
+    /// Compare with an earlier run: FILE is what `eval --json` printed then
+    /// (same corpus and split). Prints the change of macro- and micro-F1 on
+    /// UNFAIR-ToS and CLAUDETTE-2024 with a 95 % interval from a paired
+    /// bootstrap over the same documents: a change whose interval holds 0
+    /// is within what other documents could undo.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<String>,
 }
 
 pub fn run(args: &EvalArgs) -> Result<i32, Error> {
@@ -38,18 +46,117 @@ pub fn run(args: &EvalArgs) -> Result<i32, Error> {
         None => CaseMap::builtin()?,
         Some(path) => CaseMap::parse(&super::read_input(path)?, path)?,
     };
+    // Read the baseline first: a bad file should not cost a whole evaluation.
+    let baseline = args.baseline.as_deref().map(|path| Ok::<_, Error>((path, super::read_input(path)?))).transpose()?;
+    let baseline = baseline.map(|(path, text)| Baseline::parse(&text, path)).transpose()?;
     let report = eval::evaluate_full(Path::new(&args.corpus), args.split, &map, !args.no_cv)?;
+    let against = baseline.map(|b| b.compare(&report)).transpose()?;
     if let Some(path) = &args.errors {
         std::fs::write(path, errors_tsv(&report)).map_err(|e| Error::Io { source: path.clone(), message: e.to_string() })?;
     }
+    let to_stdout = |e: serde_json::Error| Error::Io { source: "<stdout>".into(), message: e.to_string() };
     if args.json {
-        let s = serde_json::to_string_pretty(&report)
-            .map_err(|e| Error::Io { source: "<stdout>".into(), message: e.to_string() })?;
+        let mut value = serde_json::to_value(&report).map_err(to_stdout)?;
+        if let (Some(against), Some(map)) = (&against, value.as_object_mut()) {
+            map.insert("against_baseline".into(), serde_json::to_value(against).map_err(to_stdout)?);
+        }
+        let s = serde_json::to_string_pretty(&value).map_err(to_stdout)?;
         println!("{s}");
     } else {
         print!("{}", render(&report));
+        if let (Some(against), Some(path)) = (&against, &args.baseline) {
+            print!("{}", render_against(path, against));
+        }
     }
     Ok(0)
+}
+
+/// The per-document counts of an earlier `eval --json`.
+struct Baseline {
+    source: String,
+    split: String,
+    unfair: Vec<DocumentCounts>,
+    /// Cross-validated when that run did it, in-sample otherwise (with the flag).
+    claudette: Option<(bool, Vec<DocumentCounts>)>,
+}
+
+/// One benchmark's change against the baseline.
+#[derive(serde::Serialize)]
+struct Against {
+    benchmark: String,
+    #[serde(flatten)]
+    change: Paired,
+}
+
+impl Baseline {
+    fn parse(text: &str, source: &str) -> Result<Baseline, Error> {
+        let bad = |message: String| Error::BadRequest { line: None, message: format!("{source}: {message}") };
+        let v: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| bad(format!("not the JSON of `clausemark eval --json` ({e})")))?;
+        let docs = |v: &serde_json::Value| -> Result<Vec<DocumentCounts>, Error> {
+            serde_json::from_value(v.get("documents").cloned().unwrap_or_default())
+                .map_err(|e| bad(format!("no per-document counts ({e}); re-run `eval --json` with this version")))
+        };
+        let unfair = docs(v.get("unfair_tos").ok_or_else(|| bad("no \"unfair_tos\" report".into()))?)?;
+        let claudette = v.get("claudette").and_then(|c| match c.get("cross_validated") {
+            Some(cv) if !cv.is_null() => Some((true, cv)),
+            _ => c.get("shipped_in_sample").map(|s| (false, s)),
+        });
+        let claudette = claudette.map(|(cv, r)| docs(r).map(|d| (cv, d))).transpose()?;
+        let split = v.get("split").and_then(|s| s.as_str()).unwrap_or_default().to_string();
+        Ok(Baseline { source: source.to_string(), split, unfair, claudette })
+    }
+
+    /// The paired changes from this baseline to `now`; an error when the
+    /// two runs did not score the same documents.
+    fn compare(&self, now: &EvalReport) -> Result<Vec<Against>, Error> {
+        let mismatch = |what: &str| Error::BadRequest {
+            line: None,
+            message: format!("{}: the baseline did not score the same {what} as this run", self.source),
+        };
+        if self.split != now.split.as_str() {
+            return Err(mismatch("UNFAIR-ToS split"));
+        }
+        let pair = |name: String, before: &[DocumentCounts], after: &[DocumentCounts]| -> Result<Against, Error> {
+            let same = before.len() == after.len() && before.iter().zip(after).all(|(a, b)| a.doc == b.doc);
+            let counts = |d: &[DocumentCounts]| d.iter().map(|x| x.counts.clone()).collect::<Vec<_>>();
+            let change = same.then(|| bootstrap::paired(&counts(before), &counts(after))).flatten();
+            Ok(Against { benchmark: name, change: change.ok_or_else(|| mismatch("documents"))? })
+        };
+        let mut out = vec![pair(format!("UNFAIR-ToS {}", now.split.as_str()), &self.unfair, &now.unfair_tos.documents)?];
+        let now_claudette = match &now.claudette.cross_validated {
+            Some(cv) => (true, cv),
+            None => (false, &now.claudette.shipped_in_sample),
+        };
+        if let Some((cv, before)) = &self.claudette {
+            if *cv == now_claudette.0 {
+                let name = if *cv { "CLAUDETTE-2024 cross-validated" } else { "CLAUDETTE-2024 in-sample" };
+                out.push(pair(name.into(), before, &now_claudette.1.documents)?);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The comparison as text.
+fn render_against(path: &str, against: &[Against]) -> String {
+    let mut out = format!(
+        "\n== Against {path} (this run minus that one; 95% interval: paired bootstrap over the same documents, {} draws)\n",
+        bootstrap::RESAMPLES
+    );
+    out.push_str(&format!("{:<32} {:>6} {:>22} {:>8} {:>22}\n", "benchmark", "macro", "interval", "micro", "interval"));
+    for a in against {
+        let c = &a.change;
+        out.push_str(&format!(
+            "{:<32} {:>+6.3} {:>22} {:>+8.3} {:>22}\n",
+            a.benchmark,
+            c.macro_delta,
+            format!("{:+.3} .. {:+.3}", c.macro_interval.0, c.macro_interval.1),
+            c.micro_delta,
+            format!("{:+.3} .. {:+.3}", c.micro_interval.0, c.micro_interval.1)
+        ));
+    }
+    out
 }
 
 /// The `--errors` file: UNFAIR-ToS (`unfair-tos-<split>`) then CLAUDETTE

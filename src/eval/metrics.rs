@@ -8,11 +8,11 @@
 //! recall 0 and F1 0. Macro-F1 is the unweighted mean of the per-category
 //! F1s; micro-F1 pools the counts of all categories first.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Counts for one category: true positives, false positives, false
 /// negatives (all in sentences).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     /// Gold and predicted.
     pub tp: usize,
@@ -66,6 +66,16 @@ impl Counts {
     fn merged(self, other: Counts) -> Counts {
         Counts { tp: self.tp + other.tp, fp: self.fp + other.fp, fn_: self.fn_ + other.fn_ }
     }
+}
+
+/// One document's counts, per category in the accumulator's order (for
+/// comparing two evaluations document by document: `eval --baseline`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentCounts {
+    /// The document (UNFAIR-ToS: the company; CLAUDETTE-2024: the document name).
+    pub doc: String,
+    /// Its counts, one per category.
+    pub counts: Vec<Counts>,
 }
 
 /// Scores of one category, ready to print or serialise.
@@ -155,6 +165,12 @@ impl MultiLabel {
             let p = predicted.iter().any(|x| x.as_ref() == cat);
             self.documents[at].1[i].add(g, p);
         }
+    }
+
+    /// Per document given to [`MultiLabel::add_in`], in the order first
+    /// seen: its name and its counts per category.
+    pub fn documents(&self) -> Vec<DocumentCounts> {
+        self.documents.iter().map(|(doc, counts)| DocumentCounts { doc: doc.clone(), counts: counts.clone() }).collect()
     }
 
     /// The 95 % interval of macro- and micro-F1 when the documents are

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::corpus::{Corpus, UnfairSentence};
 use super::bootstrap::Interval;
-use super::metrics::{CategoryScore, MultiLabel, NineColumn};
+use super::metrics::{CategoryScore, DocumentCounts, MultiLabel, NineColumn};
 use super::{document_labels, ptb, runs, Split, UNFAIR_CATEGORIES};
 use crate::error::Error;
 
@@ -31,6 +31,9 @@ pub struct LabelReport {
     /// 95 % interval of macro- and micro-F1 with the documents resampled
     /// (services on UNFAIR-ToS, documents on CLAUDETTE-2024).
     pub interval: Option<Interval>,
+    /// Per document, its counts per category (what `eval --baseline`
+    /// compares).
+    pub documents: Vec<DocumentCounts>,
     /// Every false positive and false negative, in corpus order (for
     /// `clausemark eval --errors`; left out of `--json`).
     #[serde(skip)]
@@ -74,6 +77,7 @@ impl LabelReport {
             lexglue: scores.lexglue(),
             lexglue_gold_column: scores.lexglue_gold_column(),
             interval: scores.interval(),
+            documents: scores.documents(),
             errors: Vec::new(),
         }
     }
