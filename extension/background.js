@@ -138,8 +138,13 @@ ext.permissions.onRemoved.addListener(() => syncAutoAnnotate());
   /** Where the last analysis spent its time (AnalyzeTimings, ms): for the benchmarks. */
   lastAnalyzeTimings: () => withCore(() => core.lastAnalyzeTimings()),
   version: () => withCore(() => core.version()),
-  /** @param {unknown} oldBlocks @param {unknown} newBlocks */
-  diff: (oldBlocks, newBlocks) => diff(/** @type {string[]} */ (oldBlocks), /** @type {string[]} */ (newBlocks)),
+  /**
+   * What changed from `oldBlocks` to `newBlocks` (Diff); rejects with an Error on bad input.
+   * @param {unknown} oldBlocks @param {unknown} newBlocks
+   * @param {unknown} [oldKinds] @param {unknown} [newKinds] one letter per block of that side, or none
+   */
+  diff: (oldBlocks, newBlocks, oldKinds, newKinds) => diff(/** @type {string[]} */ (oldBlocks), /** @type {string[]} */ (newBlocks),
+    /** @type {any} */ (oldKinds), /** @type {any} */ (newKinds)),
   prevalence,
   /** The remembered policies (options page list). */
   history: () => history.list(),

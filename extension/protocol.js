@@ -42,10 +42,11 @@
  *   {type: "taxonomy"}                    →  {taxonomy: Category[]} | {error}
  *   {type: "settings"}                    →  {settings: Settings} | {error}
  *   {type: "prevalence"}                  →  {prevalence: PrevalenceRow[]} | {error}
- *   {type: "history", page, blocks, findings} → {history: HistoryResult} | {error}
+ *   {type: "history", page, blocks, findings, kinds?} → {history: HistoryResult} | {error}
  *        after an annotation, when `rememberPolicies` is on: compares the
  *        page with the version remembered for its URL (background/history.js)
- *        and remembers this one; `page` = {url, title, kind}
+ *        and remembers this one; `page` = {url, title, kind}; `kinds` as
+ *        for "analyze" (then stored with the blocks)
  *   {type: "history-list"}                →  {history: HistoryList} | {error}
  *   {type: "history-forget", url?}        →  {history: {forgotten: number}} | {error}
  *        one remembered document (its canonical URL), or all without `url`
@@ -217,7 +218,7 @@
    * A finding as history keeps it: where (UTF-16 in its block) and what.
    * @typedef {{ block: number, start: number, end: number, category: string, risk: string }} HistoryFinding
    * @typedef {{ type: 'history', page: { url: string, title: string, kind: string }, blocks: string[],
-   *   findings: HistoryFinding[] }} HistoryRequest
+   *   kinds?: string, findings: HistoryFinding[] }} HistoryRequest
    * @typedef {{ type: 'history-forget', url?: string }} HistoryForgetRequest
    * @typedef {{ type: 'prevalence' | 'history-list' | 'insert-css' }} PlainRequest
    */
@@ -250,10 +251,11 @@
    * @param {{ url: string, title: string, kind: string }} page
    * @param {string[]} blocks the page's text blocks, as analysed
    * @param {HistoryFinding[]} findings
+   * @param {string} [kinds] one letter per block, as sent to "analyze"; absent: unknown
    * @returns {HistoryRequest}
    */
-  function historyRequest(page, blocks, findings) {
-    return { type: Type.HISTORY, page, blocks, findings };
+  function historyRequest(page, blocks, findings, kinds) {
+    return kinds === undefined ? { type: Type.HISTORY, page, blocks, findings } : { type: Type.HISTORY, page, blocks, kinds, findings };
   }
 
   /** @param {string} [url] a remembered document's canonical URL; none = all @returns {HistoryForgetRequest} */

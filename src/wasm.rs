@@ -8,8 +8,9 @@
 //!   back with `ClausemarkProtocol.hydrate`); `kinds` says what element
 //!   each block came from, one letter per block ([`parse_kinds`]);
 //! - `taxonomy() -> Category[]`: every category with the texts the UI shows;
-//! - `diff(oldBlocks: string[], newBlocks: string[]) -> Diff`: what changed
-//!   since the stored version, clause by clause, most serious first, and
+//! - `diff(oldBlocks: string[], newBlocks: string[], oldKinds?: string,
+//!   newKinds?: string) -> Diff`: what changed since the stored version,
+//!   clause by clause, most serious first (kinds as for `analyze`), and
 //!   `prevalence() -> PrevalenceRow[]`: how common each category is in real
 //!   policies (both in [`changes`], with their TypeScript types).
 //!
@@ -120,21 +121,8 @@ pub fn analyze(
     let t0 = performance_now();
     let blocks =
         parse_blocks(&blocks).map_err(|e| JsError::new(&format!("analyze(blocks): {e}")))?;
-    let kinds = if kinds.is_undefined() || kinds.is_null() {
-        Ok(vec![crate::BlockKind::Unknown; blocks.0.len()])
-    } else {
-        // A static message, and one format! for both errors below: a
-        // format! with the value's type cost the module ≈ 400 bytes (twiggy).
-        let Some(codes) = kinds.as_string() else {
-            return Err(JsError::new(
-                "analyze(blocks, kinds): kinds must be a string (one letter per block) or undefined",
-            ));
-        };
-        parse_kinds(&codes)
-    };
-    let doc = kinds
-        .and_then(|kinds| crate::Document::with_kinds(&blocks.0, kinds))
-        .map_err(|e| JsError::new(&format!("analyze(blocks, kinds): {e}")))?;
+    let doc = document(&blocks, &kinds)
+        .map_err(|e| JsError::new(&format!("analyze(blocks, kinds): kinds: {e}")))?;
     let t1 = performance_now();
     let analysis = crate::report::analyze(&doc);
     let t2 = performance_now();
@@ -167,6 +155,22 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true))
         .map_err(|e| JsError::new(&format!("clausemark: could not build the result: {e}")))
+}
+
+/// The document of `blocks` read with `kinds`: a string of one kind letter
+/// per block ([`parse_kinds`]), or `undefined` / `null` for none (every
+/// block's kind unknown: the text alone is read, as before kinds existed).
+/// The error names the problem, not the argument: callers prefix it.
+fn document(blocks: &Blocks, kinds: &JsValue) -> Result<crate::Document, String> {
+    if kinds.is_undefined() || kinds.is_null() {
+        return Ok(crate::Document::from_blocks(&blocks.0));
+    }
+    // A static message, and one format! per caller for every error: a
+    // format! with the value's type cost the module ≈ 400 bytes (twiggy).
+    let Some(codes) = kinds.as_string() else {
+        return Err("must be a string (one letter per block) or undefined".to_string());
+    };
+    parse_kinds(&codes).and_then(|kinds| crate::Document::with_kinds(&blocks.0, kinds))
 }
 
 /// The block kinds from their codes, one letter per block in block order:

@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 
 use clausemark::diff::{diff, Diff};
 use clausemark::input::{guess_format, to_blocks};
-use clausemark::{Document, Risk};
+use clausemark::{BlockKind, Document, Risk};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_clausemark");
@@ -122,6 +122,59 @@ fn bad_input_exits_2_naming_the_problem() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("only one of"));
     assert_eq!(run(&["diff", &fixture("before.md")]).status.code(), Some(2), "a missing argument");
+}
+
+/// Two versions of a page whose sentence-case section headings were
+/// reworded, one clause with them: the blocks as the extension sends them,
+/// and their kinds (`h` heading, `p` paragraph).
+const OLD_PAGE: [&str; 5] = [
+    "Privacy policy",
+    "How we use your data",
+    "We collect your email address when you sign up.",
+    "Sharing with partners",
+    "We share your data with advertisers.",
+];
+const NEW_PAGE: [&str; 5] = [
+    "Privacy policy",
+    "How we use the information we collect",
+    "We collect your email address when you sign up.",
+    "Sharing with our partners",
+    "We share your data with advertisers and data brokers.",
+];
+const PAGE_KINDS: &str = "hhphp";
+
+fn with_kinds(blocks: &[&str], codes: &str) -> Document {
+    let kinds = codes.chars().map(|c| BlockKind::from_code(c).expect("a kind letter")).collect();
+    Document::with_kinds(blocks, kinds).expect("one kind per block")
+}
+
+#[test]
+fn with_kinds_on_both_sides_a_reworded_heading_is_not_a_changed_clause() {
+    let (old, new) = (with_kinds(&OLD_PAGE, PAGE_KINDS), with_kinds(&NEW_PAGE, PAGE_KINDS));
+    let d = diff(&old, &new);
+    check(&d, &old, &new);
+    assert!(d.added.is_empty() && d.removed.is_empty(), "{d:#?}");
+    let reworded: Vec<&str> = d.modified.iter().map(|m| m.new_text.as_str()).collect();
+    assert_eq!(reworded, [NEW_PAGE[4]], "only the clause, not the two headings");
+    assert_eq!((d.counts.headings_old, d.counts.headings_new), (3, 3));
+    // The headings alone: no wording change.
+    let mut headings_only = OLD_PAGE;
+    headings_only[1] = NEW_PAGE[1];
+    headings_only[3] = NEW_PAGE[3];
+    assert!(!diff(&old, &with_kinds(&headings_only, PAGE_KINDS)).changed);
+}
+
+#[test]
+fn without_kinds_sentence_case_headings_are_compared_as_clauses_as_before() {
+    let (old, new) = (Document::from_blocks(OLD_PAGE), Document::from_blocks(NEW_PAGE));
+    let d = diff(&old, &new);
+    check(&d, &old, &new);
+    let mut reworded: Vec<&str> = d.modified.iter().map(|m| m.new_text.as_str()).collect();
+    reworded.sort_unstable();
+    assert_eq!(reworded, [NEW_PAGE[1], NEW_PAGE[3], NEW_PAGE[4]], "{d:#?}");
+    assert_eq!(d, clausemark::diff::diff_blocks(&OLD_PAGE, &NEW_PAGE), "diff_blocks reads no kinds");
+    // All-unknown kinds are no kinds.
+    assert_eq!(d, diff(&with_kinds(&OLD_PAGE, "uuuuu"), &with_kinds(&NEW_PAGE, "uuuuu")));
 }
 
 /// The corpus pairs' directory, or `None` (with a message) when absent.

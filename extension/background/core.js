@@ -105,7 +105,8 @@ export function prevalence() {
 }
 
 /**
- * `diff` of the wasm core, for history.js.
- * @param {string[]} oldBlocks @param {string[]} newBlocks
+ * `diff` of the wasm core, for history.js: each side's kinds (one letter
+ * per block) or undefined.
+ * @param {string[]} oldBlocks @param {string[]} newBlocks @param {string} [oldKinds] @param {string} [newKinds]
  */
-export const diff = (oldBlocks, newBlocks) => withCore(() => core.diff(oldBlocks, newBlocks));
+export const diff = (oldBlocks, newBlocks, oldKinds, newKinds) => withCore(() => core.diff(oldBlocks, newBlocks, oldKinds, newKinds));

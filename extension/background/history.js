@@ -8,13 +8,34 @@
  * Storage layout (`storage.local`; see README "Permissions"):
  *
  *   history            the index: {v: 1, entries: {<canonical URL>: IndexEntry}}
- *   history:<URL>      one document: {v: 1, url, blocks: string[], findings: HistoryFinding[]}
+ *   history:<URL>      one document, either
+ *                      {v: 2, url, blocks: string[], kinds: string, findings: HistoryFinding[]}
+ *                      or, remembered before kinds were (or sent without them),
+ *                      {v: 1, url, blocks: string[], findings: HistoryFinding[]}
  *
- * IndexEntry = {title, kind, fingerprint, firstSeen, lastSeen, bytes, findings}:
+ * IndexEntry = {title, kind, fingerprint, firstSeen, lastSeen, bytes, findings, blockKinds?}:
  * dates are ISO 8601 strings; `firstSeen` = when this wording was first
  * remembered, `lastSeen` = the latest annotation of it; `bytes` = UTF-8 size
- * of the document's JSON; `findings` = how many. The index alone answers
- * "unchanged" and lists the documents; the blocks are read only to diff.
+ * of the document's JSON; `findings` = how many; `blockKinds` = true when
+ * the document is a v2 one (absent in entries written before v2). The index
+ * alone answers "unchanged" and lists the documents; the blocks are read
+ * only to diff.
+ *
+ * Block kinds (v2): `kinds` has one letter per block, what element the
+ * block came from (h heading, l list item, p paragraph, u unknown; see
+ * content/textmap.js), so that a diff reads headings from the markup as
+ * `analyze` does, and a reworded sentence-case heading is not a changed
+ * clause. Stored kinds that are not exactly that (another type, a wrong
+ * length, another letter) read as absent, never as an error. A diff
+ * compares like with like: kinds on both sides when the stored document
+ * has them and the page sent them, otherwise on neither (a v1 document is
+ * compared exactly as before kinds were stored: both sides by their text
+ * alone). The new version is then stored with its kinds (v2), so the next
+ * change is compared with them; an unchanged revisit of a v1 document
+ * stores it again with kinds for the same reason. Kinds are layout, not
+ * wording: they are not in the fingerprint, so a re-publication that only
+ * changes markup (a `<p>` made an `<h2>`) is "unchanged" and not diffed; the
+ * document keeps the kinds it was stored with.
  *
  * Why the text is kept: a change can only be shown against the old wording,
  * and the old wording is gone from the web once the page changes. The
@@ -96,12 +117,25 @@ export async function fingerprint(blocks) {
   return `sha256:${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
+/** A block kinds string: one letter per block (h, l, p or u). */
+const KINDS = /^[hlpu]*$/;
+
+/**
+ * `kinds` if it describes `blocks` (a string of one known kind letter per
+ * block), else undefined: anything else reads as "no kinds".
+ * @param {unknown} kinds @param {unknown[]} blocks
+ * @returns {string | undefined}
+ */
+export function validKinds(kinds, blocks) {
+  return typeof kinds === 'string' && kinds.length === blocks.length && KINDS.test(kinds) ? kinds : undefined;
+}
+
 /** @param {unknown} value */
 const utf8Bytes = (value) => new TextEncoder().encode(JSON.stringify(value)).length;
 
 /**
  * @typedef {{ title: string, kind: string, fingerprint: string, firstSeen: string, lastSeen: string,
- *   bytes: number, findings: number }} IndexEntry
+ *   bytes: number, findings: number, blockKinds?: boolean }} IndexEntry
  * @typedef {{ v: 1, entries: Record<string, IndexEntry> }} Index
  * @typedef {{ status: 'off' | 'not-remembered' | 'first' | 'unchanged' | 'same-wording' | 'changed',
  *   url?: string, reason?: string, firstSeen?: string, lastSeen?: string, diff?: any }} HistoryResult
@@ -134,10 +168,13 @@ function serial(fn) {
  * After an annotation: compares the page with the version remembered for
  * its URL, then remembers this version. Only while `rememberPolicies` is on
  * and only for pages the analysis takes for a policy (kind privacy_policy
- * or terms). `diff(oldBlocks, newBlocks)` is the wasm core's.
- * @param {{ page: { url: string, title: string, kind: string }, blocks: string[], findings: unknown[] }} req
+ * or terms). `req.kinds`: one kind letter per block, as sent to `analyze`
+ * (absent or malformed: none). `diff(oldBlocks, newBlocks, oldKinds,
+ * newKinds)` is the wasm core's; it gets kinds for both sides or for
+ * neither (see the header).
+ * @param {{ page: { url: string, title: string, kind: string }, blocks: string[], kinds?: string, findings: unknown[] }} req
  * @param {boolean} enabled the setting
- * @param {(oldBlocks: string[], newBlocks: string[]) => Promise<any>} diff
+ * @param {(oldBlocks: string[], newBlocks: string[], oldKinds?: string, newKinds?: string) => Promise<any>} diff
  * @returns {Promise<HistoryResult>}
  */
 export function record(req, enabled, diff) {
@@ -149,14 +186,26 @@ export function record(req, enabled, diff) {
       return { status: 'not-remembered', url, reason: 'this page does not read as a privacy policy or terms' };
     }
     if (!req.blocks.every((b) => typeof b === 'string')) throw new Error('clausemark: history: every block must be a string');
+    const kinds = validKinds(req.kinds, req.blocks);
     const now = new Date().toISOString();
     const index = await readIndex();
     const old = Object.hasOwn(index.entries, url) ? index.entries[url] : null;
     const print = await fingerprint(req.blocks);
     const before = old ? { firstSeen: old.firstSeen, lastSeen: old.lastSeen } : {};
+    const newDoc = () => (kinds === undefined
+      ? { v: 1, url, blocks: req.blocks, findings: cleanFindings(req.findings) }
+      : { v: 2, url, blocks: req.blocks, kinds, findings: cleanFindings(req.findings) });
     if (old && old.fingerprint === print) {
-      index.entries[url] = { ...old, title: req.page.title || old.title, lastSeen: now };
-      await ext.storage.local.set({ [INDEX_KEY]: index });
+      const seen = { ...old, title: req.page.title || old.title, lastSeen: now };
+      const doc = kinds !== undefined && !old.blockKinds ? newDoc() : null;
+      const bytes = doc ? utf8Bytes(doc) : 0;
+      if (doc && bytes <= MAX_DOCUMENT_BYTES) {
+        // Remembered without kinds (v1): the same wording again, now with them.
+        await keep(index, url, { ...seen, bytes, findings: doc.findings.length, blockKinds: true }, doc);
+      } else {
+        index.entries[url] = seen;
+        await ext.storage.local.set({ [INDEX_KEY]: index });
+      }
       return { status: 'unchanged', url, ...before };
     }
     /** @type {HistoryResult} */
@@ -164,11 +213,15 @@ export function record(req, enabled, diff) {
     if (old) {
       const stored = (await ext.storage.local.get(DOC_PREFIX + url))[DOC_PREFIX + url];
       if (Array.isArray(stored?.blocks)) {
-        const d = await diff(stored.blocks, req.blocks);
+        const oldKinds = stored.v === 2 ? validKinds(stored.kinds, stored.blocks) : undefined;
+        // Like with like (see the header): a v1 document is diffed as it was before kinds.
+        const d = oldKinds !== undefined && kinds !== undefined
+          ? await diff(stored.blocks, req.blocks, oldKinds, kinds)
+          : await diff(stored.blocks, req.blocks);
         result = d.changed ? { status: 'changed', url, ...before, diff: d } : { status: 'same-wording', url, ...before };
       }
     }
-    const doc = { v: 1, url, blocks: req.blocks, findings: cleanFindings(req.findings) };
+    const doc = newDoc();
     const bytes = utf8Bytes(doc);
     if (bytes > MAX_DOCUMENT_BYTES) {
       await forgetNow(index, [url]);
@@ -177,15 +230,25 @@ export function record(req, enabled, diff) {
     }
     // A new wording starts a new "first seen"; a re-publication with the same wording keeps it.
     const firstSeen = old && result.status !== 'changed' && result.status !== 'first' ? old.firstSeen : now;
-    index.entries[url] = {
-      title: req.page.title, kind: req.page.kind, fingerprint: print, firstSeen, lastSeen: now, bytes, findings: doc.findings.length,
-    };
-    const evicted = evictions(index, url);
-    for (const e of evicted) delete index.entries[e];
-    await ext.storage.local.set({ [INDEX_KEY]: index, [DOC_PREFIX + url]: doc });
-    if (evicted.length) await ext.storage.local.remove(evicted.map((e) => DOC_PREFIX + e));
+    await keep(index, url, {
+      title: req.page.title, kind: req.page.kind, fingerprint: print, firstSeen, lastSeen: now, bytes,
+      findings: doc.findings.length, blockKinds: doc.v === 2,
+    }, doc);
     return result;
   });
+}
+
+/**
+ * Stores `doc` as the version remembered for `url`, with its index entry,
+ * and forgets what no longer fits (`evictions`).
+ * @param {Index} index @param {string} url @param {IndexEntry} entry @param {object} doc
+ */
+async function keep(index, url, entry, doc) {
+  index.entries[url] = entry;
+  const evicted = evictions(index, url);
+  for (const e of evicted) delete index.entries[e];
+  await ext.storage.local.set({ [INDEX_KEY]: index, [DOC_PREFIX + url]: doc });
+  if (evicted.length) await ext.storage.local.remove(evicted.map((e) => DOC_PREFIX + e));
 }
 
 /**

@@ -68,7 +68,7 @@
         category: s.finding.category, risk: s.finding.risk,
       }));
       try {
-        state.result = await P.requestHistory({ url: location.href, title: document.title, kind: analysis.kind }, map.texts, findings);
+        state.result = await P.requestHistory({ url: location.href, title: document.title, kind: analysis.kind }, map.texts, findings, map.kinds);
       } catch (e) {
         state.result = { status: 'error', reason: e instanceof Error ? e.message : String(e) };
       }

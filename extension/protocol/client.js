@@ -181,9 +181,10 @@
    * Sends the annotated page to history; resolves to the comparison with
    * the version remembered (HistoryResult, see background/history.js).
    * @param {{ url: string, title: string, kind: string }} page @param {string[]} blocks @param {HistoryFinding[]} findings
+   * @param {string} [kinds] one letter per block, as sent to "analyze"
    */
-  async function requestHistory(page, blocks, findings) {
-    return unwrap(await api().runtime.sendMessage(historyRequest(page, blocks, findings)), 'history');
+  async function requestHistory(page, blocks, findings, kinds) {
+    return unwrap(await api().runtime.sendMessage(historyRequest(page, blocks, findings, kinds)), 'history');
   }
 
   /** Asks the background to insert CONTENT_CSS into this tab's top frame. */

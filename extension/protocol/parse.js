@@ -87,9 +87,9 @@
   }
 
   /**
-   * What is wrong with the optional `kinds` of an "analyze" or
-   * "analyze-part" message whose `blocks` are an array, or '' when nothing:
-   * absent, or a string of one kind letter per block.
+   * What is wrong with the optional `kinds` of an "analyze",
+   * "analyze-part" or "history" message whose `blocks` are an array, or ''
+   * when nothing: absent, or a string of one kind letter per block.
    * @param {Record<string, unknown>} m
    */
   function kindsError(m) {
@@ -117,12 +117,15 @@
     }
     if (!Array.isArray(m.blocks)) return { error: `clausemark: "history" needs "blocks", an array of strings, got ${describe(m.blocks)}` };
     if (!Array.isArray(m.findings)) return { error: `clausemark: "history" needs "findings", an array, got ${describe(m.findings)}` };
+    const badKinds = kindsError(m);
+    if (badKinds) return { error: badKinds };
     const title = typeof page.title === 'string' ? page.title.slice(0, 300) : '';
     const kind = typeof page.kind === 'string' ? page.kind : 'other';
     return {
       request: {
         type: Type.HISTORY, page: { url: page.url, title, kind },
         blocks: /** @type {string[]} */ (m.blocks), findings: /** @type {HistoryFinding[]} */ (m.findings),
+        ...(m.kinds === undefined ? {} : { kinds: /** @type {string} */ (m.kinds) }),
       },
     };
   }

@@ -1,13 +1,13 @@
 //! The wasm boundary of change tracking and context (compiled on wasm32
-//! only): `diff(oldBlocks, newBlocks) -> Diff` and `prevalence() ->
-//! PrevalenceRow[]`. A child of [`super`], with the same rules: mirror types
+//! only): `diff(oldBlocks, newBlocks, oldKinds?, newKinds?) -> Diff` and
+//! `prevalence() -> PrevalenceRow[]`. A child of [`super`], with the same rules: mirror types
 //! shaped for JavaScript, the contract written in the TypeScript section
 //! below, bad input a thrown `Error` naming the problem, no panics.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use super::{parse_blocks, round3, to_js};
+use super::{document, parse_blocks, round3, to_js};
 use crate::diff::{CategoryRisk, Clause, Counts, Diff, Modified, RiskShift, Span};
 use crate::prevalence::{PerRisk, Row};
 
@@ -76,8 +76,10 @@ export interface ModifiedClause extends ClauseSpan {
 }
 
 /** What changed between two versions of a document, clause by clause.
- *  Headings are not compared; markup, white space, typography, leading
- *  section numbers and the order of identical clauses do not count. */
+ *  Headings are not compared (headings as `analyze` reads them: from the
+ *  kinds where given, from the text where not); markup, white space,
+ *  typography, leading section numbers and the order of identical clauses
+ *  do not count. */
 export interface Diff {
   /** false: the same wording (the three lists are empty). */
   changed: boolean;
@@ -118,19 +120,31 @@ export interface PrevalenceRow {
 "#;
 
 /// Compares two versions of a page, each given as text blocks in DOM order
-/// (the old ones as stored when the user last annotated it).
+/// (the old ones as stored when the user last annotated it), each side with
+/// its block kinds when known (one letter per block, as for `analyze`;
+/// `undefined` or `null`: the text alone decides what is a heading).
 ///
-/// Throws an `Error` naming the argument when either is not an array of
-/// strings or exceeds [`super::MAX_DOCUMENT_BYTES`].
+/// Give kinds for both sides or for neither: a side read with kinds and one
+/// read without can disagree on what is a heading, and such a heading would
+/// show as a changed clause. The function does not enforce it (a one-sided
+/// diff is well defined); the extension's history does.
+///
+/// Throws an `Error` naming the argument when a blocks argument is not an
+/// array of strings or exceeds [`super::MAX_DOCUMENT_BYTES`], or a kinds
+/// argument is not a string of one kind letter per block of its side.
 #[wasm_bindgen(unchecked_return_type = "Diff")]
 pub fn diff(
     #[wasm_bindgen(js_name = "oldBlocks", unchecked_param_type = "string[]")] old_blocks: JsValue,
     #[wasm_bindgen(js_name = "newBlocks", unchecked_param_type = "string[]")] new_blocks: JsValue,
+    #[wasm_bindgen(js_name = "oldKinds", unchecked_param_type = "string | undefined")] old_kinds: JsValue,
+    #[wasm_bindgen(js_name = "newKinds", unchecked_param_type = "string | undefined")] new_kinds: JsValue,
 ) -> Result<JsValue, JsError> {
-    let old = parse_blocks(&old_blocks).map_err(|e| JsError::new(&format!("diff(oldBlocks, newBlocks): oldBlocks: {e}")))?;
-    let new = parse_blocks(&new_blocks).map_err(|e| JsError::new(&format!("diff(oldBlocks, newBlocks): newBlocks: {e}")))?;
-    let d = crate::diff::diff_blocks(&old.0, &new.0);
-    to_js(&DiffJs::from(&d))
+    let fail = |arg: &str, e: String| JsError::new(&format!("diff(oldBlocks, newBlocks, oldKinds, newKinds): {arg}: {e}"));
+    let old = parse_blocks(&old_blocks).map_err(|e| fail("oldBlocks", e))?;
+    let new = parse_blocks(&new_blocks).map_err(|e| fail("newBlocks", e))?;
+    let old = document(&old, &old_kinds).map_err(|e| fail("oldKinds", e))?;
+    let new = document(&new, &new_kinds).map_err(|e| fail("newKinds", e))?;
+    to_js(&DiffJs::from(&crate::diff::diff(&old, &new)))
 }
 
 /// The embedded prevalence table: one row per category and document kind,

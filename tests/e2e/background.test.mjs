@@ -129,9 +129,40 @@ test('analyze(blocks, kinds): one kind letter per block; bad kinds reject with a
   for (const [what, r, message] of [
     ['a bad letter', got.badLetter, new RegExp(`block ${BLOCKS.length - 1}: not a kind letter`)],
     ['too few', got.short, new RegExp(`1 block kinds for ${BLOCKS.length} blocks`)],
-    ['a number', got.notString, /kinds must be a string/],
+    ['a number', got.notString, /kinds: must be a string/],
   ]) {
     assert.equal(r.ok, false, `${what}: analyze must reject`);
+    assert.notEqual(r.name, 'RuntimeError', `${what}: a clear error, not a wasm trap: ${r.message}`);
+    assert.match(r.message, message, what);
+  }
+});
+
+test('diff(oldBlocks, newBlocks, oldKinds, newKinds): a reworded heading is a change without kinds, not with them; bad kinds reject with a clear Error', async () => {
+  const got = await worker.evaluate(async () => {
+    const old = ['Privacy policy', 'How we use your data', 'We collect your email address when you sign up.'];
+    const now = ['Privacy policy', 'How we use the information we collect', 'We collect your email address when you sign up.'];
+    const tryDiff = async (...kinds) => {
+      try {
+        const d = await self.clausemark.diff(old, now, ...kinds);
+        return { ok: true, changed: d.changed, modified: d.modified.map((m) => m.newText), headings: d.counts.headingsNew };
+      } catch (e) {
+        return { ok: false, name: e?.name, message: String(e?.message ?? e) };
+      }
+    };
+    return {
+      without: await tryDiff(), nulls: await tryDiff(null, null), kinds: await tryDiff('hhp', 'hhp'),
+      badOld: await tryDiff('hxp', 'hhp'), shortNew: await tryDiff('hhp', 'h'), notString: await tryDiff('hhp', ['h', 'h', 'p']),
+    };
+  });
+  assert.deepEqual(got.without, { ok: true, changed: true, modified: ['How we use the information we collect'], headings: 0 });
+  assert.deepEqual(got.nulls, got.without, 'null kinds are no kinds');
+  assert.deepEqual(got.kinds, { ok: true, changed: false, modified: [], headings: 2 });
+  for (const [what, r, message] of [
+    ['a bad old letter', got.badOld, /oldKinds: block 1: not a kind letter/],
+    ['too few new', got.shortNew, /newKinds: 1 block kinds for 3 blocks/],
+    ['an array', got.notString, /newKinds: must be a string/],
+  ]) {
+    assert.equal(r.ok, false, `${what}: diff must reject`);
     assert.notEqual(r.name, 'RuntimeError', `${what}: a clear error, not a wasm trap: ${r.message}`);
     assert.match(r.message, message, what);
   }
@@ -155,6 +186,8 @@ test('protocol messages from an extension page: analyze, taxonomy, errors', asyn
       const kinded = await chrome.runtime.sendMessage({ type: 'analyze', blocks, kinds: 'l'.repeat(blocks.length) });
       const badKinds = await chrome.runtime.sendMessage({ type: 'analyze', blocks, kinds: 'z'.repeat(blocks.length) });
       const shortKinds = await chrome.runtime.sendMessage({ type: 'analyze-part', id: 'a-1', blocks, kinds: 'p' });
+      const historyPage = { url: 'https://example.com/terms', title: 'Terms', kind: 'terms' };
+      const badHistoryKinds = await chrome.runtime.sendMessage({ type: 'history', page: historyPage, blocks, findings: [], kinds: 'p' });
       let thrown = null;
       try {
         await P.requestAnalysis([1]);
@@ -165,7 +198,7 @@ test('protocol messages from an extension page: analyze, taxonomy, errors', asyn
       return {
         analysis, taxonomyLength: taxonomy.length, rawKeys: Object.keys(raw), rawFindingKeys: Object.keys(rawFinding),
         rawSummary: raw.analysis.summaries[rawFinding.summaryId], badType, badBlocks, badBlock, thrown,
-        kindedFindings: kinded.analysis?.findings.length, badKinds, shortKinds,
+        kindedFindings: kinded.analysis?.findings.length, badKinds, shortKinds, badHistoryKinds,
       };
     }, BLOCKS);
     checkAnalysis(assert, r.analysis);
@@ -182,6 +215,7 @@ test('protocol messages from an extension page: analyze, taxonomy, errors', asyn
     assert.ok(r.kindedFindings > 0, 'an analysis with kinds');
     assert.match(r.badKinds.error, /"analyze" takes "kinds", a string of one letter per block/);
     assert.match(r.shortKinds.error, new RegExp(`"analyze-part" has 1 "kinds" for ${BLOCKS.length} blocks`));
+    assert.match(r.badHistoryKinds.error, new RegExp(`"history" has 1 "kinds" for ${BLOCKS.length} blocks`));
   } finally {
     await page.close();
   }

@@ -104,6 +104,59 @@ describe('history storage rules (background/history.js, fake storage)', () => {
     assert.deepEqual((await history.list()).entries.map((e) => e.url), [url]);
   });
 
+  test('block kinds: stored with the blocks (v2); a v1 document is diffed without kinds on both sides, a v2 one with them', async () => {
+    await history.forget();
+    const url = 'https://example.com/kinds';
+    const key = `history:${url}`;
+    const a = ['Privacy policy', 'How we use your data', 'We collect your email.'];
+    const b = ['Privacy policy', 'How we use the data we collect', 'We collect your email.'];
+    /** The arguments of each diff call. */
+    const calls = [];
+    const spy = async (...args) => { calls.push(args); return { changed: true, added: [], removed: [], modified: [] }; };
+    const record = (blocks, kinds, diff = spy) => history.record({ page: page(url), blocks, ...(kinds === undefined ? {} : { kinds }), findings: [] }, true, diff);
+    const entry = async () => (await history.list()).entries.find((e) => e.url === url);
+    /** The version not stored now: recording it always diffs. */
+    const other = () => (store.get(key).blocks[1] === a[1] ? b : a);
+
+    // Sent without kinds (as every document was stored before v2): v1.
+    await record(a, undefined, noDiff);
+    assert.deepEqual(store.get(key), { v: 1, url, blocks: a, findings: [] });
+    assert.equal((await entry()).blockKinds, false);
+    // v1 stored, the page sends kinds: compared without kinds on both sides, stored with them.
+    assert.equal((await record(b, 'hhp')).status, 'changed');
+    assert.deepEqual(calls.pop(), [a, b], 'a v1 document: diff(old, new), no kinds on either side');
+    assert.deepEqual(store.get(key), { v: 2, url, blocks: b, kinds: 'hhp', findings: [] });
+    assert.equal((await entry()).blockKinds, true);
+    // v2 stored: kinds on both sides.
+    await record(a, 'hhp');
+    assert.deepEqual(calls.pop(), [b, a, 'hhp', 'hhp'], 'a v2 document: diff(old, new, oldKinds, newKinds)');
+    // Kinds that do not describe their blocks read as absent, on either side, and never throw.
+    for (const bad of ['hh', 'hhx', 42, null]) {
+      store.set(key, { ...store.get(key), kinds: bad });
+      await record(other(), 'hhp');
+      assert.equal(calls.pop().length, 2, `stored kinds ${JSON.stringify(bad)}: no kinds on either side`);
+    }
+    store.set(key, { ...store.get(key), v: 1 });
+    await record(other(), 'hhp');
+    assert.equal(calls.pop().length, 2, 'kinds in a document that says v1 are not read');
+    for (const bad of ['hh', 'hhpp', 'HHP', 7]) {
+      await record(other(), bad);
+      assert.equal(calls.pop().length, 2, `sent kinds ${JSON.stringify(bad)}: no kinds on either side`);
+      assert.equal(store.get(key).v, 1, `sent kinds ${JSON.stringify(bad)}: stored without them`);
+    }
+    // An unchanged revisit of a v1 document stores it again, with kinds, and keeps its dates.
+    const { firstSeen } = await entry();
+    assert.equal((await record(store.get(key).blocks, 'hhp', noDiff)).status, 'unchanged');
+    assert.equal(store.get(key).kinds, 'hhp');
+    assert.equal(store.get(key).v, 2);
+    assert.equal((await entry()).firstSeen, firstSeen);
+    assert.equal((await entry()).blockKinds, true);
+    // Markup only (the same wording, other kinds): unchanged, not diffed; the stored kinds stay.
+    assert.equal((await record(store.get(key).blocks, 'ppp', noDiff)).status, 'unchanged');
+    assert.equal(store.get(key).kinds, 'hhp');
+    assert.equal(calls.length, 0);
+  });
+
   test('bounded: a document over the per-document limit is not kept; beyond the quota the least recently annotated go first', async () => {
     await history.forget();
     assert.deepEqual([...store.keys()].filter((k) => k.startsWith('history')), [], 'forget() removes every history key');
@@ -194,14 +247,16 @@ describe('change tracking in Chromium', () => {
   /**
    * Serves `before` at a fresh URL, annotates it with history on, serves
    * `after` at the same URL (reached as `afterPath`, e.g. with a campaign
-   * parameter), reloads and annotates again.
+   * parameter), reloads and annotates again. `between(url)` runs after the
+   * first annotation, with the document's canonical URL.
    */
-  async function twoVersions(beforeFile, afterFile, { suffix = '' } = {}) {
+  async function twoVersions(beforeFile, afterFile, { suffix = '', between = async (url) => {} } = {}) {
     await h.setSettings({ rememberPolicies: true });
     const path = `/site-${++n}/legal/policy`;
     server.set(path, pageOf(beforeFile));
     const page = await h.open(server.url(path));
     const first = (await h.clickAndAnnotate(page)).summary;
+    await between(server.url(path));
     server.set(path, pageOf(afterFile));
     await page.goto(server.url(path + suffix), { waitUntil: 'load' });
     const second = await h.clickAndAnnotate(page);
@@ -264,6 +319,35 @@ describe('change tracking in Chromium', () => {
     assert.equal(ui.head, null, 'no "Changed since"');
     assert.match(ui.quiet, /^(No wording change|Unchanged) since /);
     assert.deepEqual(ui.highlighted, []);
+    await h.evalWorker(() => self.clausemark.forgetHistory());
+  });
+
+  test('block kinds: reworded sentence-case headings are no wording change (v2); a v1 document is still compared without kinds', async () => {
+    const [before, after] = [join(FIXTURES, 'before.md'), join(FIXTURES, 'headings.md')];
+    const stored = (url) => h.evalWorker(async (k) => (await chrome.storage.local.get(k))[k], `history:${url}`);
+    // Both versions stored with kinds: the headings are read from the markup and not compared.
+    const v2 = await twoVersions(before, after);
+    assert.equal(v2.first.changes.status, 'first');
+    assert.equal(v2.summary.changes.status, 'same-wording', JSON.stringify(v2.summary.changes).slice(0, 300));
+    const doc = await stored(server.url(v2.path));
+    assert.equal(doc.v, 2);
+    assert.equal(doc.kinds.length, doc.blocks.length);
+    assert.equal(doc.kinds[doc.blocks.indexOf('1. What information we collect')], 'h');
+    // The first version stored as before kinds were (v1): compared as then, by the text alone,
+    // where the sentence-case headings read as clauses.
+    const toV1 = (url) => h.evalWorker(async (u) => {
+      const key = `history:${u}`;
+      const { [key]: d, history: index } = await chrome.storage.local.get([key, 'history']);
+      delete index.entries[u].blockKinds;
+      await chrome.storage.local.set({ [key]: { v: 1, url: d.url, blocks: d.blocks, findings: d.findings }, history: index });
+    }, url);
+    const v1 = await twoVersions(before, after, { between: toV1 });
+    assert.equal(v1.summary.changes.status, 'changed', JSON.stringify(v1.summary.changes).slice(0, 300));
+    const newHeadings = readFileSync(after, 'utf8').split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3));
+    const changed = v1.summary.changes.items.map((x) => squash(x.text));
+    assert.ok(changed.length > 0 && changed.every((t) => newHeadings.includes(t)), `only headings changed: ${JSON.stringify(changed)}`);
+    assert.match(v1.ui.head, /^Changed since /);
+    assert.equal((await stored(server.url(v1.path))).v, 2, 'and the new version is stored with its kinds');
     await h.evalWorker(() => self.clausemark.forgetHistory());
   });
 
