@@ -24,7 +24,6 @@ use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input};
 
 use super::gate::{self, GateBuilder};
-use super::multihead::{GroupScratch, Groups};
 use super::starts::{StartFilter, WordIndex};
 use crate::taxonomy::dsl;
 use crate::taxonomy::Pattern;
@@ -65,8 +64,6 @@ pub struct Regexes {
     /// The other heads only decide whether their branch matches, so a
     /// clause's search for them stops at the first match found.
     has_tail: Vec<bool>,
-    /// Tail-less heads answered by one scan per category.
-    groups: Groups,
 }
 
 impl Regexes {
@@ -81,29 +78,6 @@ impl Regexes {
         self.starts.push(None);
         self.has_tail.push(false);
         id
-    }
-
-    /// Groups the distinct tail-less heads among `heads` (one category's,
-    /// regex ids) that no earlier group has (see [`super::multihead`]).
-    /// Call once every branch is interned: whether a head has a tail is
-    /// only known then.
-    pub fn group_heads(&mut self, heads: impl IntoIterator<Item = u32>) {
-        let mut chosen: Vec<(u32, Arc<str>)> = Vec::new();
-        for id in heads {
-            let i = id as usize;
-            if !self.has_tail[i] && self.groups.member(id).is_none() && !chosen.iter().any(|c| c.0 == id) {
-                chosen.push((id, Arc::clone(&self.list[i].source)));
-            }
-        }
-        self.groups.add(chosen);
-    }
-
-    /// See [`Groups::disagreements`]: grouped heads whose group answer on
-    /// `hay` differs from their own search, and how many matched.
-    #[cfg(test)]
-    pub fn group_disagreements(&self, hay: &[u8]) -> (usize, Vec<u32>) {
-        let mut caches: Vec<Option<Cache>> = std::iter::repeat_with(|| None).take(self.list.len()).collect();
-        self.groups.disagreements(hay, |id| self.is_match(id, &mut caches, Input::new(hay)))
     }
 
     /// Where the leftmost-first match of regex `id` in `input` ends.
@@ -194,8 +168,6 @@ pub struct Scratch {
     words_stamp: u32,
     /// Word starts a head can start at, in the current head search.
     candidates: Vec<u32>,
-    /// Which grouped heads match the current clause.
-    groups: GroupScratch,
 }
 
 impl Scratch {
@@ -213,7 +185,6 @@ impl Scratch {
             words: WordIndex::default(),
             words_stamp: u32::MAX,
             candidates: Vec::new(),
-            groups: regexes.groups.scratch(),
         }
     }
 
@@ -222,17 +193,7 @@ impl Scratch {
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
             self.stamp.fill(0);
-            self.groups.reset();
             self.epoch = 1;
-        }
-    }
-
-    /// Whether the tail-less head `id` matches the current clause `hay`:
-    /// from its group's scan when it has one.
-    fn head_matches(&mut self, regexes: &Regexes, id: u32, hay: &[u8]) -> bool {
-        match regexes.groups.member(id) {
-            Some((g, p)) => regexes.groups.matches(g, p, &mut self.groups, self.epoch, hay),
-            None => !self.ends(regexes, id, hay).is_empty(),
         }
     }
 
@@ -296,14 +257,14 @@ impl Branch {
     /// Whether the branch matches the clause `scratch` was prepared for,
     /// `hay`, once its literals are known to be there (head matches shared).
     fn matches_gated(&self, regexes: &Regexes, hay: &[u8], scratch: &mut Scratch) -> bool {
-        let Some(tail) = self.tail else {
-            return scratch.head_matches(regexes, self.head, hay);
-        };
         let ends = scratch.ends(regexes, self.head, hay).len();
-        (0..ends).any(|k| {
-            let at = scratch.ends[self.head as usize][k];
-            regexes.tail_at(tail, &mut scratch.caches, hay, at)
-        })
+        match self.tail {
+            None => ends > 0,
+            Some(tail) => (0..ends).any(|k| {
+                let at = scratch.ends[self.head as usize][k];
+                regexes.tail_at(tail, &mut scratch.caches, hay, at)
+            }),
+        }
     }
 
     /// Whether the branch matches anywhere in `hay`, any text (no gate, no
@@ -421,11 +382,6 @@ impl RuleBranches {
             }
         }
         None
-    }
-
-    /// The head regex ids of the branches (every rule's), in order.
-    pub fn heads(&self) -> impl Iterator<Item = u32> + '_ {
-        self.branches.iter().map(|b| b.head)
     }
 
     /// Whether rule `rule`'s pattern matches anywhere in `hay`, with no
