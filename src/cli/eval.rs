@@ -47,8 +47,10 @@ pub fn run(args: &EvalArgs) -> Result<i32, Error> {
         Some(path) => CaseMap::parse(&super::read_input(path)?, path)?,
     };
     // Read the baseline first: a bad file should not cost a whole evaluation.
-    let baseline = args.baseline.as_deref().map(|path| Ok::<_, Error>((path, super::read_input(path)?))).transpose()?;
-    let baseline = baseline.map(|(path, text)| Baseline::parse(&text, path)).transpose()?;
+    let baseline = match &args.baseline {
+        Some(path) => Some(Baseline::parse(&super::read_input(path)?, path)?),
+        None => None,
+    };
     let report = eval::evaluate_full(Path::new(&args.corpus), args.split, &map, !args.no_cv)?;
     let against = baseline.map(|b| b.compare(&report)).transpose()?;
     if let Some(path) = &args.errors {
@@ -124,10 +126,7 @@ impl Baseline {
             Ok(Against { benchmark: name, change: change.ok_or_else(|| mismatch("documents"))? })
         };
         let mut out = vec![pair(format!("UNFAIR-ToS {}", now.split.as_str()), &self.unfair, &now.unfair_tos.documents)?];
-        let now_claudette = match &now.claudette.cross_validated {
-            Some(cv) => (true, cv),
-            None => (false, &now.claudette.shipped_in_sample),
-        };
+        let now_claudette = now.claudette.combined();
         if let Some((cv, before)) = &self.claudette {
             if *cv == now_claudette.0 {
                 let name = if *cv { "CLAUDETTE-2024 cross-validated" } else { "CLAUDETTE-2024 in-sample" };
@@ -164,9 +163,9 @@ fn render_against(path: &str, against: &[Against]) -> String {
 /// Tabs and line breaks inside a sentence become spaces.
 fn errors_tsv(r: &EvalReport) -> String {
     let unfair = format!("unfair-tos-{}", r.split.as_str());
-    let claudette = match &r.claudette.cross_validated {
-        Some(cv) => ("claudette-cv", cv),
-        None => ("claudette-in-sample", &r.claudette.shipped_in_sample),
+    let claudette = match r.claudette.combined() {
+        (true, cv) => ("claudette-cv", cv),
+        (false, in_sample) => ("claudette-in-sample", in_sample),
     };
     let mut out = String::from("benchmark\terror\tcategory\tdocument\tsentence\n");
     for (name, report) in [(unfair.as_str(), &r.unfair_tos), claudette] {
@@ -259,12 +258,12 @@ fn render(r: &EvalReport) -> String {
     compare_table(&mut out, &[("rules", &r.unfair_tos_rules), ("model", &r.unfair_tos_model), ("combined", &r.unfair_tos)]);
 
     let c = &r.claudette;
-    let labels = c.cross_validated.as_ref().unwrap_or(&c.shipped_in_sample);
+    let (cross_validated, labels) = c.combined();
     out.push_str(&format!(
         "\n== CLAUDETTE-2024 ({} visible documents, {} sentences; gold = levels 2-3); {}\n",
         c.documents,
         labels.sentences,
-        if c.cross_validated.is_some() {
+        if cross_validated {
             "rules + model cross-validated BY DOCUMENT (each fold predicted by a model trained without it)"
         } else {
             "rules + the SHIPPED model, trained on these documents: in-sample, not a measure (run without --no-cv)"

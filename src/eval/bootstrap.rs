@@ -20,7 +20,7 @@
 
 use serde::Serialize;
 
-use super::metrics::Counts;
+use super::metrics::{macro_micro, Counts};
 
 /// Resamples drawn.
 pub const RESAMPLES: usize = 2000;
@@ -38,23 +38,44 @@ pub struct Interval {
     pub micro_f1: (f64, f64),
 }
 
-/// splitmix64: tiny, and good enough to pick documents.
-fn next(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
+/// The document draws: `RESAMPLES` times, `n` document indices drawn with
+/// replacement (splitmix64 from a fixed seed: tiny, and good enough to pick
+/// documents).
+struct Draws {
+    state: u64,
 }
 
-/// Macro- and micro-F1 of pooled per-category counts.
-fn scores(counts: &[Counts]) -> (f64, f64) {
-    if counts.is_empty() {
-        return (0.0, 0.0);
+impl Draws {
+    fn new() -> Self {
+        Draws { state: SEED }
     }
-    let macro_f1 = counts.iter().map(Counts::f1).sum::<f64>() / counts.len() as f64;
-    let pooled = counts.iter().fold(Counts::default(), |a, b| Counts { tp: a.tp + b.tp, fp: a.fp + b.fp, fn_: a.fn_ + b.fn_ });
-    (macro_f1, pooled.f1())
+
+    /// Fills `pick` with the next resample's document indices, each `< n`
+    /// with `n = pick.len()`.
+    fn next_into(&mut self, pick: &mut [usize]) {
+        let n = pick.len() as u64;
+        for p in pick {
+            self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            // The modulo bias of a 64-bit draw over ≤ thousands of documents is negligible.
+            *p = ((z ^ (z >> 31)) % n) as usize;
+        }
+    }
+}
+
+/// The per-category counts of the documents `pick` (with repeats) of
+/// `docs`, written over `out`; then their macro- and micro-F1.
+fn pool(docs: &[Vec<Counts>], pick: &[usize], out: &mut Vec<Counts>) -> (f64, f64) {
+    out.clear();
+    out.resize(docs.first().map_or(0, Vec::len), Counts::default());
+    for &d in pick {
+        for (p, c) in out.iter_mut().zip(&docs[d]) {
+            *p = p.merged(*c);
+        }
+    }
+    macro_micro(out)
 }
 
 /// The 95 % interval of `documents` (each: its counts per category, all of
@@ -65,23 +86,12 @@ pub fn interval(documents: &[Vec<Counts>]) -> Option<Interval> {
     if n < 2 {
         return None;
     }
-    let width = documents[0].len();
-    let mut state = SEED;
-    let mut macros = Vec::with_capacity(RESAMPLES);
-    let mut micros = Vec::with_capacity(RESAMPLES);
-    let mut pooled = vec![Counts::default(); width];
+    let mut draws = Draws::new();
+    let (mut pick, mut pooled) = (vec![0; n], Vec::new());
+    let (mut macros, mut micros) = (Vec::with_capacity(RESAMPLES), Vec::with_capacity(RESAMPLES));
     for _ in 0..RESAMPLES {
-        pooled.iter_mut().for_each(|c| *c = Counts::default());
-        for _ in 0..n {
-            // The modulo bias of a 64-bit draw over ≤ thousands of documents is negligible.
-            let d = &documents[(next(&mut state) % n as u64) as usize];
-            for (p, c) in pooled.iter_mut().zip(d) {
-                p.tp += c.tp;
-                p.fp += c.fp;
-                p.fn_ += c.fn_;
-            }
-        }
-        let (ma, mi) = scores(&pooled);
+        draws.next_into(&mut pick);
+        let (ma, mi) = pool(documents, &pick, &mut pooled);
         macros.push(ma);
         micros.push(mi);
     }
@@ -113,30 +123,15 @@ pub fn paired(a: &[Vec<Counts>], b: &[Vec<Counts>]) -> Option<Paired> {
     if n < 2 || b.len() != n || a.iter().chain(b).any(|d| d.len() != width) {
         return None;
     }
-    let pool = |docs: &[Vec<Counts>], pick: &[usize], out: &mut Vec<Counts>| {
-        out.clear();
-        out.resize(width, Counts::default());
-        for &d in pick {
-            for (p, c) in out.iter_mut().zip(&docs[d]) {
-                p.tp += c.tp;
-                p.fp += c.fp;
-                p.fn_ += c.fn_;
-            }
-        }
-    };
     let (mut pa, mut pb) = (Vec::new(), Vec::new());
     let all: Vec<usize> = (0..n).collect();
-    pool(a, &all, &mut pa);
-    pool(b, &all, &mut pb);
-    let ((ma, ia), (mb, ib)) = (scores(&pa), scores(&pb));
-    let mut state = SEED;
+    let ((ma, ia), (mb, ib)) = (pool(a, &all, &mut pa), pool(b, &all, &mut pb));
+    let mut draws = Draws::new();
     let mut pick = vec![0; n];
     let (mut macros, mut micros) = (Vec::with_capacity(RESAMPLES), Vec::with_capacity(RESAMPLES));
     for _ in 0..RESAMPLES {
-        pick.iter_mut().for_each(|p| *p = (next(&mut state) % n as u64) as usize);
-        pool(a, &pick, &mut pa);
-        pool(b, &pick, &mut pb);
-        let ((xa, ya), (xb, yb)) = (scores(&pa), scores(&pb));
+        draws.next_into(&mut pick);
+        let ((xa, ya), (xb, yb)) = (pool(a, &pick, &mut pa), pool(b, &pick, &mut pb));
         macros.push(xb - xa);
         micros.push(yb - ya);
     }

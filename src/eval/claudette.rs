@@ -57,6 +57,17 @@ pub struct ClaudetteReport {
     pub levels: Vec<LevelRow>,
 }
 
+impl ClaudetteReport {
+    /// The rules + model figures a run reports: the cross-validated ones
+    /// when it ran them (`true`), the in-sample ones otherwise (`false`).
+    pub fn combined(&self) -> (bool, &LabelReport) {
+        match &self.cross_validated {
+            Some(cv) => (true, cv),
+            None => (false, &self.shipped_in_sample),
+        }
+    }
+}
+
 /// The category id of a CLAUDETTE tag code (`j` → jurisdiction …); `None`
 /// for codes outside the eight (e.g. `pinc`, "privacy included").
 pub fn tag_category(code: &str) -> Option<&'static str> {

@@ -63,9 +63,22 @@ impl Counts {
         self.tp + self.fn_
     }
 
-    fn merged(self, other: Counts) -> Counts {
+    /// The counts of both together.
+    pub fn merged(self, other: Counts) -> Counts {
         Counts { tp: self.tp + other.tp, fp: self.fp + other.fp, fn_: self.fn_ + other.fn_ }
     }
+}
+
+/// Macro-F1 (mean of the F1s, 0 with no categories) and micro-F1 (F1 of the
+/// pooled counts) of per-category `counts`.
+pub fn macro_micro(counts: &[Counts]) -> (f64, f64) {
+    let macro_f1 = if counts.is_empty() { 0.0 } else { counts.iter().map(Counts::f1).sum::<f64>() / counts.len() as f64 };
+    (macro_f1, pooled(counts).f1())
+}
+
+/// The counts of all `counts` together.
+pub fn pooled(counts: &[Counts]) -> Counts {
+    counts.iter().fold(Counts::default(), |a, b| a.merged(*b))
 }
 
 /// One document's counts, per category in the accumulator's order (for
@@ -110,10 +123,12 @@ pub struct MultiLabel {
     no_label: Counts,
     rows: usize,
     rows_without_gold: usize,
-    /// Per document, in the order first seen: its name and its own counts
-    /// (for [`super::bootstrap`]); rows added without a document are in
+    /// The documents given to [`MultiLabel::add_in`], in the order first
+    /// seen; `doc_counts[k]` holds the per-category counts of `doc_names[k]`
+    /// (for [`super::bootstrap`]). Rows added without a document are in
     /// none.
-    documents: Vec<(String, Vec<Counts>)>,
+    doc_names: Vec<String>,
+    doc_counts: Vec<Vec<Counts>>,
 }
 
 impl MultiLabel {
@@ -125,13 +140,34 @@ impl MultiLabel {
             no_label: Counts::default(),
             rows: 0,
             rows_without_gold: 0,
-            documents: Vec::new(),
+            doc_names: Vec::new(),
+            doc_counts: Vec::new(),
         }
     }
 
     /// Adds one row (one sentence): its gold and predicted category ids.
     /// Ids outside the category list are ignored.
     pub fn add<G: AsRef<str>, P: AsRef<str>>(&mut self, gold: &[G], predicted: &[P]) {
+        self.add_row(None, gold, predicted);
+    }
+
+    /// Adds one row of document `doc`; the document's counts are also kept
+    /// apart, for [`MultiLabel::interval`]. Rows of one document need not
+    /// be consecutive, but usually are (the search starts at the last one).
+    pub fn add_in<G: AsRef<str>, P: AsRef<str>>(&mut self, doc: &str, gold: &[G], predicted: &[P]) {
+        let at = match self.doc_names.iter().rposition(|d| d == doc) {
+            Some(at) => at,
+            None => {
+                self.doc_names.push(doc.to_string());
+                self.doc_counts.push(vec![Counts::default(); self.categories.len()]);
+                self.doc_names.len() - 1
+            }
+        };
+        self.add_row(Some(at), gold, predicted);
+    }
+
+    /// One row, also counted in document `doc` (an index into `doc_counts`) if any.
+    fn add_row<G: AsRef<str>, P: AsRef<str>>(&mut self, doc: Option<usize>, gold: &[G], predicted: &[P]) {
         let mut any_gold = false;
         let mut any_pred = false;
         for (i, cat) in self.categories.iter().enumerate() {
@@ -140,6 +176,9 @@ impl MultiLabel {
             any_gold |= g;
             any_pred |= p;
             self.counts[i].add(g, p);
+            if let Some(d) = doc {
+                self.doc_counts[d][i].add(g, p);
+            }
         }
         self.no_label.add(!any_gold, !any_pred);
         self.rows += 1;
@@ -148,37 +187,17 @@ impl MultiLabel {
         }
     }
 
-    /// Adds one row of document `doc`; the document's counts are also kept
-    /// apart, for [`MultiLabel::interval`]. Rows of one document need not
-    /// be consecutive, but usually are (the search starts at the last one).
-    pub fn add_in<G: AsRef<str>, P: AsRef<str>>(&mut self, doc: &str, gold: &[G], predicted: &[P]) {
-        self.add(gold, predicted);
-        let at = match self.documents.iter().rposition(|(d, _)| d == doc) {
-            Some(at) => at,
-            None => {
-                self.documents.push((doc.to_string(), vec![Counts::default(); self.categories.len()]));
-                self.documents.len() - 1
-            }
-        };
-        for (i, cat) in self.categories.iter().enumerate() {
-            let g = gold.iter().any(|x| x.as_ref() == cat);
-            let p = predicted.iter().any(|x| x.as_ref() == cat);
-            self.documents[at].1[i].add(g, p);
-        }
-    }
-
     /// Per document given to [`MultiLabel::add_in`], in the order first
     /// seen: its name and its counts per category.
     pub fn documents(&self) -> Vec<DocumentCounts> {
-        self.documents.iter().map(|(doc, counts)| DocumentCounts { doc: doc.clone(), counts: counts.clone() }).collect()
+        self.doc_names.iter().zip(&self.doc_counts).map(|(doc, counts)| DocumentCounts { doc: doc.clone(), counts: counts.clone() }).collect()
     }
 
     /// The 95 % interval of macro- and micro-F1 when the documents are
     /// resampled ([`super::bootstrap`]); `None` with fewer than two
     /// documents given to [`MultiLabel::add_in`].
     pub fn interval(&self) -> Option<super::bootstrap::Interval> {
-        let docs: Vec<Vec<Counts>> = self.documents.iter().map(|(_, c)| c.clone()).collect();
-        super::bootstrap::interval(&docs)
+        super::bootstrap::interval(&self.doc_counts)
     }
 
     /// Rows added so far.
@@ -204,19 +223,12 @@ impl MultiLabel {
 
     /// Mean of the per-category F1s (0 with no categories).
     pub fn macro_f1(&self) -> f64 {
-        if self.counts.is_empty() {
-            return 0.0;
-        }
-        self.counts.iter().map(Counts::f1).sum::<f64>() / self.counts.len() as f64
+        macro_micro(&self.counts).0
     }
 
     /// F1 of the pooled counts of all categories.
     pub fn micro_f1(&self) -> f64 {
-        self.pooled().f1()
-    }
-
-    fn pooled(&self) -> Counts {
-        self.counts.iter().fold(Counts::default(), |a, b| a.merged(*b))
+        macro_micro(&self.counts).1
     }
 
     /// The LexGLUE figures as `coastalcph/lex-glue` `experiments/unfair_tos.py`
@@ -226,7 +238,7 @@ impl MultiLabel {
         let n = self.counts.len() as f64;
         NineColumn {
             macro_f1: (self.macro_f1() * n + self.no_label.f1()) / (n + 1.0),
-            micro_f1: self.pooled().merged(self.no_label).f1(),
+            micro_f1: pooled(&self.counts).merged(self.no_label).f1(),
         }
     }
 
@@ -240,7 +252,7 @@ impl MultiLabel {
         let column_f1 = if self.rows_without_gold > 0 { 1.0 } else { 0.0 };
         NineColumn {
             macro_f1: (self.macro_f1() * n + column_f1) / (n + 1.0),
-            micro_f1: self.pooled().merged(column).f1(),
+            micro_f1: pooled(&self.counts).merged(column).f1(),
         }
     }
 }
