@@ -50,6 +50,8 @@
  * time (a queue), so an annotation and a "forget" never interleave.
  */
 
+import { Protocol } from './protocol.js';
+
 const ext = /** @type {any} */ (globalThis).browser?.runtime ? /** @type {any} */ (globalThis).browser : chrome;
 
 /** `storage.local` key of the index. */
@@ -117,9 +119,6 @@ export async function fingerprint(blocks) {
   return `sha256:${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
-/** A block kinds string: one letter per block (h, l, p or u). */
-const KINDS = /^[hlpu]*$/;
-
 /**
  * `kinds` if it describes `blocks` (a string of one known kind letter per
  * block), else undefined: anything else reads as "no kinds".
@@ -127,7 +126,7 @@ const KINDS = /^[hlpu]*$/;
  * @returns {string | undefined}
  */
 export function validKinds(kinds, blocks) {
-  return typeof kinds === 'string' && kinds.length === blocks.length && KINDS.test(kinds) ? kinds : undefined;
+  return typeof kinds === 'string' && kinds.length === blocks.length && Protocol.KINDS.test(kinds) ? kinds : undefined;
 }
 
 /** @param {unknown} value */

@@ -183,6 +183,7 @@
 
   Object.assign(P, {
     MAX_URL,
+    KINDS,
     parseRequest,
     parseContentMessage,
   });
