@@ -98,6 +98,10 @@ export async function startRecordingProxy() {
   });
   server.on('connect', (req, socket) => {
     seen.push(`CONNECT ${req.url}`);
+    // A CONNECT's socket is ours, not the HTTP server's: a browser that
+    // resets it (ECONNRESET) would otherwise throw an unhandled 'error'
+    // event and end the whole test or demo process. The request is recorded.
+    socket.on('error', () => {});
     socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
