@@ -39,9 +39,18 @@ pub struct EvalArgs {
     /// is within what other documents could undo.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<String>,
+    /// Instead of scoring the classifier, measure how consistently the
+    /// corpora label near-identical sentences (the same clause in
+    /// UNFAIR-ToS and CLAUDETTE-2024, shared templates across companies):
+    /// the ceiling a classifier reading only the sentence meets.
+    #[arg(long, conflicts_with_all = ["baseline", "errors", "no_cv", "case_map"])]
+    pub agreement: bool,
 }
 
 pub fn run(args: &EvalArgs) -> Result<i32, Error> {
+    if args.agreement {
+        return agreement(args);
+    }
     let map = match &args.case_map {
         None => CaseMap::builtin()?,
         Some(path) => CaseMap::parse(&super::read_input(path)?, path)?,
@@ -68,6 +77,41 @@ pub fn run(args: &EvalArgs) -> Result<i32, Error> {
         print!("{}", render(&report));
         if let (Some(against), Some(path)) = (&against, &args.baseline) {
             print!("{}", render_against(path, against));
+        }
+    }
+    Ok(0)
+}
+
+/// `eval --agreement`: the label agreement of near-identical sentences.
+fn agreement(args: &EvalArgs) -> Result<i32, Error> {
+    let data = crate::model::recipe::Data::load(&eval::Corpus::open(Path::new(&args.corpus))?)?;
+    let (train, dev) = (data.unfair_train.len(), data.unfair_dev.len());
+    let unfair: Vec<_> = data.unfair_train.into_iter().chain(data.unfair_dev).collect();
+    let all = eval::agreement::measure(&unfair, &data.claudette);
+    if args.json {
+        let s = serde_json::to_string_pretty(&all).map_err(|e| Error::Io { source: "<stdout>".into(), message: e.to_string() })?;
+        println!("{s}");
+        return Ok(0);
+    }
+    println!(
+        "== Label agreement of near-identical sentences (character 4-gram TF-IDF cosine >= t; sentences of >= {} bytes; UNFAIR-ToS = train + dev, {} + {} sentences; CLAUDETTE-2024 = {} visible sentences)",
+        eval::agreement::MIN_BYTES,
+        train,
+        dev,
+        data.claudette.len()
+    );
+    println!("pairwise F1 = 2*both / (2*both + one side only): how often the two annotations of near-identical wording carry the same labels");
+    println!("{:<48} {:>5} {:>7} {:>6} {:>6} {:>6} {:>6}", "comparison", "cos", "pairs", "both", "first", "second", "F1");
+    for a in &all {
+        let sum = |v: &[u32; 8]| v.iter().sum::<u32>();
+        let f1 = a.micro_f1().map_or("-".into(), |f| format!("{f:.3}"));
+        println!("{:<48} {:>5.2} {:>7} {:>6} {:>6} {:>6} {:>6}", a.comparison, a.min_cos, a.pairs, sum(&a.both), sum(&a.first_only), sum(&a.second_only), f1);
+    }
+    for a in all.iter().filter(|a| a.min_cos == eval::agreement::THRESHOLDS[1] && a.comparison.ends_with("same company")) {
+        println!("\nPer category, {} at cosine >= {:.1} (first = UNFAIR-ToS only, second = CLAUDETTE-2024 only):", a.comparison, a.min_cos);
+        for (i, c) in eval::UNFAIR_CATEGORIES.iter().enumerate() {
+            let f1 = a.f1(i).map_or("-".into(), |f| format!("{f:.2}"));
+            println!("{:<28} both {:>4}  first {:>4}  second {:>4}  F1 {f1}", c, a.both[i], a.first_only[i], a.second_only[i]);
         }
     }
     Ok(0)

@@ -12,6 +12,7 @@
 //! `caution` or `bad` (the "potentially unfair" meaning of a label, as in
 //! `clausemark classify`). Native only: the wasm never evaluates.
 
+pub mod agreement;
 pub mod bootstrap;
 pub mod claudette;
 pub mod corpus;
