@@ -11,6 +11,9 @@
 //! char boundaries, never empty, and never overlap.
 
 mod abbrev;
+mod heading;
+
+pub use heading::{is_heading, is_run_in_heading};
 
 use std::ops::Range;
 
@@ -38,7 +41,9 @@ pub struct Segment {
     /// not classified. Every clause of a [`BlockKind::Heading`] block is one,
     /// except in a sentence ending with a colon (a lead-in:
     /// [`crate::model::context`]); in other blocks, a clause that reads as
-    /// one ([`is_heading`]: "Dispute Resolution", "ARBITRATION").
+    /// one ([`is_heading`]: "Dispute Resolution", "ARBITRATION") and every
+    /// clause of a run-in heading ([`is_run_in_heading`]: "Class Action
+    /// Waiver. You and…").
     pub heading: bool,
 }
 
@@ -69,11 +74,18 @@ pub fn segment_span(doc: &Document, span: Range<usize>, out: &mut Vec<Segment>) 
             continue;
         }
         let block = &doc.text()[part.clone()];
+        let whole = &doc.text()[range.clone()];
         let kind = doc.kind(index);
         for sentence in sentences(block) {
             let s = part.start + sentence.start..part.start + sentence.end;
             // "To deliver ads, we:" in an h-tag introduces the list under it.
-            let titled = kind == BlockKind::Heading && !crate::model::context::is_lead_in(&block[sentence.clone()]);
+            // A run-in heading is judged on the whole block, so that a span
+            // cut after it reads it as the whole document does.
+            let titled = if kind == BlockKind::Heading {
+                !crate::model::context::is_lead_in(&block[sentence.clone()])
+            } else {
+                is_run_in_heading(whole, s.start - range.start..s.end - range.start)
+            };
             for clause in clauses(&block[sentence.clone()]) {
                 let start = s.start + clause.start;
                 let end = s.start + clause.end;
@@ -258,30 +270,6 @@ fn is_list_marker(text: &str, i: usize, word: &str) -> bool {
         && (word.chars().all(|c| c.is_ascii_digit())
             || word.chars().all(|c| matches!(c, 'i' | 'v' | 'x' | 'I' | 'V' | 'X'))
             || (word.len() == 1 && word.chars().all(|c| c.is_ascii_alphabetic())))
-}
-
-/// A heading: at most five words, no closing punctuation, and every word
-/// starting with a capital or a digit (Title Case or ALL CAPS). Lower-case
-/// list items such as "precise location" are not headings: they are content.
-pub fn is_heading(clause: &str) -> bool {
-    const SMALL: [&str; 9] = ["of", "and", "the", "to", "for", "in", "on", "or", "with"];
-    if clause.ends_with(['.', '!', '?', ';', ':', ',']) {
-        return false;
-    }
-    // Stops at the sixth word: most clauses are long sentences.
-    let mut words = 0;
-    for w in clause.split_whitespace() {
-        let w = w.trim_start_matches(|c: char| !c.is_alphanumeric());
-        if w.is_empty() {
-            continue;
-        }
-        words += 1;
-        let titled = SMALL.contains(&w) || w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
-        if words > 5 || !titled {
-            return false;
-        }
-    }
-    words > 0
 }
 
 /// `r` without surrounding white space, or `None` if nothing readable is left.
