@@ -25,6 +25,9 @@ mod facts;
 #[path = "src/findings/classifier/literals.rs"]
 #[allow(dead_code)]
 mod literals;
+#[path = "src/findings/classifier/table.rs"]
+#[allow(dead_code)]
+mod table;
 #[path = "src/sort.rs"]
 #[allow(dead_code)]
 mod sort;
@@ -89,7 +92,7 @@ fn main() {
     println!("cargo:rerun-if-changed=src/taxonomy/categories.txt");
     println!("cargo:rerun-if-changed=src/taxonomy/data");
     println!("cargo:rerun-if-changed=src/taxonomy/dsl.rs");
-    for f in ["src/findings/classifier/facts.rs", "src/findings/classifier/literals.rs", "src/sort.rs"] {
+    for f in ["src/findings/classifier/facts.rs", "src/findings/classifier/literals.rs", "src/findings/classifier/table.rs", "src/sort.rs"] {
         println!("cargo:rerun-if-changed={f}");
     }
     if let Err(e) = run(dir) {
@@ -164,7 +167,7 @@ fn run(dir: &Path) -> Result<(), String> {
     cats.push_str("];\n");
     examples.push_str("];\n");
     let out = std::env::var("OUT_DIR").map_err(|e| e.to_string())?;
-    std::fs::write(Path::new(&out).join("gate_facts.bin"), facts::encode_table(&regexes.list)?).map_err(|e| e.to_string())?;
+    std::fs::write(Path::new(&out).join("gate_facts.bin"), table::encode_table(&regexes.list)?).map_err(|e| e.to_string())?;
     std::fs::write(Path::new(&out).join("taxonomy.rs"), cats + &examples)
         .map_err(|e| e.to_string())
 }

@@ -31,9 +31,6 @@
 
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
-use std::fmt;
-
-use serde::de::{self, Deserialize, Deserializer, SeqAccess, Visitor};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -80,9 +77,19 @@ export interface Category {
 
 #[wasm_bindgen]
 extern "C" {
-    /// `Array.isArray`, declared here so the crate needs no `js-sys`.
+    /// `Array.isArray` and the array access below, declared here so the
+    /// crate needs no `js-sys`.
     #[wasm_bindgen(js_namespace = Array, js_name = isArray)]
     fn is_array(value: &JsValue) -> bool;
+
+    /// A JS array, read by index (see [`parse_blocks`]).
+    type JsArray;
+
+    #[wasm_bindgen(method, getter)]
+    fn length(this: &JsArray) -> u32;
+
+    #[wasm_bindgen(method, indexing_getter)]
+    fn get(this: &JsArray, index: u32) -> JsValue;
 
     /// `performance.now()`, ms (a window's or a worker's clock), for
     /// [`last_analyze_timings`].
@@ -198,72 +205,58 @@ fn parse_kinds(codes: &str) -> Result<Vec<crate::BlockKind>, String> {
 }
 
 /// Checks the shape of `value` and copies the blocks out of JS.
+///
+/// Read element by element rather than through serde: serde's message for
+/// a non-string element formats the value (`floating point \`1.5\``),
+/// which kept std's float formatting in the module (≈ 20 KB), and its
+/// deserialiser the rest of serde-wasm-bindgen's input side.
 fn parse_blocks(value: &JsValue) -> Result<Blocks, String> {
     if !is_array(value) {
-        let what = if value.is_null() {
-            "null".to_string()
-        } else {
-            value.js_typeof().as_string().unwrap_or_default()
-        };
         return Err(format!(
-            "expected an array of strings (one per text block), got {what}"
+            "expected an array of strings (one per text block), got {}",
+            type_name(value)
         ));
     }
-    serde_wasm_bindgen::from_value::<Blocks>(value.clone()).map_err(|e| message(&e))
+    let array: &JsArray = value.unchecked_ref();
+    let len = array.length();
+    let mut blocks = Vec::with_capacity((len as usize).min(1 << 16));
+    let mut bytes = 0usize;
+    for i in 0..len {
+        let item = array.get(i);
+        let Some(block) = item.as_string() else {
+            return Err(format!(
+                "block {i}: invalid type: {}, expected a string",
+                type_name(&item)
+            ));
+        };
+        bytes += block.len()
+            + if i > 0 {
+                crate::Document::BLOCK_SEPARATOR.len()
+            } else {
+                0
+            };
+        if bytes > MAX_DOCUMENT_BYTES {
+            return Err(format!(
+                "the document is too large: over {MAX_DOCUMENT_BYTES} bytes of text by block {i}"
+            ));
+        }
+        blocks.push(block);
+    }
+    Ok(Blocks(blocks))
 }
 
-/// The message of a `serde_wasm_bindgen::Error`, which displays as a JS
-/// error's `toString()`: without its leading `"Error: "`, so that messages
-/// nest readably.
-fn message(e: &dyn fmt::Display) -> String {
-    let s = e.to_string();
-    s.strip_prefix("Error: ").map(str::to_string).unwrap_or(s)
+/// `null`, or what `typeof` says of `value` (`number`, `object`, …).
+fn type_name(value: &JsValue) -> String {
+    if value.is_null() {
+        "null".to_string()
+    } else {
+        value.js_typeof().as_string().unwrap_or_default()
+    }
 }
 
 /// The input blocks, checked: every element a string, the total under
 /// [`MAX_DOCUMENT_BYTES`].
 struct Blocks(Vec<String>);
-
-impl<'de> Deserialize<'de> for Blocks {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_seq(BlocksVisitor)
-    }
-}
-
-struct BlocksVisitor;
-
-impl<'de> Visitor<'de> for BlocksVisitor {
-    type Value = Blocks;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of strings (one per text block)")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Blocks, A::Error> {
-        let mut blocks = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 16));
-        let mut bytes = 0usize;
-        loop {
-            let i = blocks.len();
-            let next = seq
-                .next_element::<String>()
-                .map_err(|e| de::Error::custom(format_args!("block {i}: {}", message(&e))))?;
-            let Some(block) = next else { break };
-            bytes += block.len()
-                + if i > 0 {
-                    crate::Document::BLOCK_SEPARATOR.len()
-                } else {
-                    0
-                };
-            if bytes > MAX_DOCUMENT_BYTES {
-                return Err(de::Error::custom(format_args!(
-                    "the document is too large: over {MAX_DOCUMENT_BYTES} bytes of text by block {i}"
-                )));
-            }
-            blocks.push(block);
-        }
-        Ok(Blocks(blocks))
-    }
-}
 
 /// Rounds to 3 decimals, as the native JSON does.
 fn round3(x: f32) -> f64 {

@@ -100,7 +100,7 @@ pub fn align(old: &[Wording], new: &[Wording]) -> Alignment {
             left.push(Hunk { removed, added });
         }
     }
-    moved.sort_unstable();
+    crate::sort::sort(&mut moved);
     Alignment { kept, moved, resegmented, hunks: left }
 }
 

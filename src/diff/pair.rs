@@ -70,8 +70,8 @@ pub fn pair(old: &[Wording], new: &[Wording], hunks: &[Hunk]) -> Pairing {
     crate::sort::sort_by_key(&mut out.modified, |&(_, j, _)| j);
     out.removed = ro;
     out.added = rn;
-    out.removed.sort_unstable();
-    out.added.sort_unstable();
+    crate::sort::sort(&mut out.removed);
+    crate::sort::sort(&mut out.added);
     out
 }
 

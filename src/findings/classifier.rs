@@ -28,10 +28,11 @@ mod gate;
 mod literals;
 mod matcher;
 mod starts;
+mod table;
 
 use std::sync::{Mutex, OnceLock};
 
-use self::facts::Table;
+use self::table::Table;
 use self::gate::{Gate, GateBuilder};
 use self::matcher::{Matcher, Regexes, RuleBranches, Scratch};
 use crate::segment::Segment;

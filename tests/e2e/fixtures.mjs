@@ -61,7 +61,8 @@ export const BAD_INPUTS = [
   ['a string', 'not an array', /expected an array of strings.*got string/],
   ['null', null, /expected an array of strings.*got null/],
   ['an object', { blocks: [] }, /expected an array of strings.*got object/],
-  ['a number in the array', ['ok', 42], /block 1: invalid type/],
+  ['a number in the array', ['ok', 42], /block 1: invalid type: number, expected a string/],
+  ['null in the array', [null, 'ok'], /block 0: invalid type: null, expected a string/],
 ];
 
 /** Asserts the known finding of BLOCKS in an analysis from the wasm. */

@@ -10,7 +10,8 @@
 
 use std::collections::HashMap;
 
-use super::facts::{Memo, Table};
+use super::facts::Memo;
+use super::table::Table;
 use super::literals::Condition;
 use crate::literal_scan::Literals;
 use crate::taxonomy::Category;

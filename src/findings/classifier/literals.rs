@@ -29,7 +29,7 @@ const MAX_SET: usize = 64;
 /// Literals in a condition are cut to this many bytes: "terminat" stands for
 /// "terminate", "terminates" and "terminating" (any part of a required
 /// string is required too), which keeps disjunctions and the automaton small.
-const MAX_LITERAL_BYTES: usize = 8;
+pub const MAX_LITERAL_BYTES: usize = 8;
 
 /// A condition on a text: every inner list must have one of its strings
 /// occur in the text (as a substring). Empty = no condition.
