@@ -27,13 +27,16 @@ mod facts;
 mod gate;
 mod literals;
 mod matcher;
+mod probe;
+mod regexes;
 mod starts;
 
 use std::sync::{Mutex, OnceLock};
 
 use self::facts::Table;
 use self::gate::{Gate, GateBuilder};
-use self::matcher::{Matcher, Regexes, RuleBranches, Scratch};
+use self::matcher::{Matcher, RuleBranches, Scratch};
+use self::regexes::Regexes;
 use crate::segment::Segment;
 use crate::taxonomy::{Category, Rule, CATEGORIES, GATE_FACTS};
 
@@ -244,7 +247,7 @@ impl Classifier {
 
 #[cfg(test)]
 mod tests {
-    use super::matcher::compile;
+    use super::regexes::compile;
     use super::{Classifier, RuleHit};
     use crate::taxonomy::{dsl, Pattern, CATEGORIES, EXAMPLES};
 
