@@ -27,6 +27,8 @@ mod facts;
 mod gate;
 mod literals;
 mod matcher;
+mod probe;
+mod regexes;
 mod starts;
 mod table;
 
@@ -34,7 +36,8 @@ use std::sync::{Mutex, OnceLock};
 
 use self::table::Table;
 use self::gate::{Gate, GateBuilder};
-use self::matcher::{Matcher, Regexes, RuleBranches, Scratch};
+use self::matcher::{Matcher, RuleBranches, Scratch};
+use self::regexes::Regexes;
 use crate::segment::Segment;
 use crate::taxonomy::{Category, Rule, CATEGORIES, GATE_FACTS};
 
@@ -245,7 +248,7 @@ impl Classifier {
 
 #[cfg(test)]
 mod tests {
-    use super::matcher::compile;
+    use super::regexes::compile;
     use super::{Classifier, RuleHit};
     use crate::taxonomy::{dsl, Pattern, CATEGORIES, EXAMPLES};
 

@@ -7,147 +7,16 @@
 //! "we do not"), and within one clause each head is searched at most once:
 //! [`Scratch`] remembers where its matches end.
 //!
-//! Only forward lazy DFAs are built, not full `meta::Regex`es: the engine
-//! never needs where a match starts (only whether and where it ends), and
-//! the gate has already checked the literals, so the reverse automaton and
-//! the prefilters a meta regex builds were pure cost. A lazy DFA builds its
-//! states while it searches and keeps them in a cache; warming a cache is
-//! what makes a first analysis slow, so caches live in a [`Scratch`] that
-//! the classifier keeps between calls, one per thread that classified.
-
-use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
-
-use regex_automata::hybrid::dfa::{Cache, DFA};
-use regex_automata::nfa::thompson;
-use regex_automata::util::syntax;
-use regex_automata::{Anchored, Input};
+//! A lazy DFA builds its states while it searches and keeps them in a
+//! cache; warming a cache is what makes a first analysis slow, so caches
+//! live in a [`Scratch`] that the classifier keeps between calls, one per
+//! thread that classified.
 
 use super::gate::{self, GateBuilder};
+use super::regexes::{Regexes, Warm};
 use super::starts::{StartFilter, WordIndex};
 use crate::taxonomy::dsl;
 use crate::taxonomy::Pattern;
-
-/// Compiles a rule regex as `regex::bytes` would: patterns run in ASCII mode
-/// over bytes, so `\W` may match bytes of multi-byte characters. `None` if
-/// it does not compile.
-pub(super) fn compile(source: &str) -> Option<DFA> {
-    // The default 2 MB cache filled up on the gap patterns of the corpus and
-    // was cleared and rebuilt again and again (≈ 4 % of all analysis
-    // instructions in steady state); the capacity is a ceiling, not an
-    // allocation: the peak memory of a corpus run did not change.
-    DFA::builder()
-        .configure(DFA::config().cache_capacity(8 << 20))
-        .syntax(syntax::Config::new().utf8(false))
-        .thompson(thompson::Config::new().utf8(false))
-        .build(source)
-        .ok()
-}
-
-/// A regex compiled the first time it is needed. A pattern that fails to
-/// compile (impossible for the built-in taxonomy, which `build.rs`
-/// compiles) never matches.
-struct Lazy {
-    source: Arc<str>,
-    dfa: OnceLock<Option<DFA>>,
-}
-
-/// Every distinct regex of the taxonomy, by id.
-#[derive(Default)]
-pub struct Regexes {
-    list: Vec<Lazy>,
-    index: HashMap<Arc<str>, u32>,
-    /// For a head with known start literals, which words it can start at,
-    /// by regex id.
-    starts: Vec<Option<Box<StartFilter>>>,
-    /// By regex id: whether some branch with a tail has it as its head.
-    /// The other heads only decide whether their branch matches, so a
-    /// clause's search for them stops at the first match found.
-    has_tail: Vec<bool>,
-}
-
-impl Regexes {
-    fn intern(&mut self, source: &str) -> u32 {
-        if let Some(&id) = self.index.get(source) {
-            return id;
-        }
-        let id = self.list.len() as u32;
-        let source: Arc<str> = source.into();
-        self.index.insert(Arc::clone(&source), id);
-        self.list.push(Lazy { source, dfa: OnceLock::new() });
-        self.starts.push(None);
-        self.has_tail.push(false);
-        id
-    }
-
-    /// Where the leftmost-first match of regex `id` in `input` ends.
-    fn search_end(&self, id: u32, caches: &mut [Option<Cache>], input: &Input) -> Option<usize> {
-        let lazy = &self.list[id as usize];
-        let dfa = lazy.dfa.get_or_init(|| compile(&lazy.source)).as_ref()?;
-        let cache = caches[id as usize].get_or_insert_with(|| dfa.create_cache());
-        // A lazy DFA only fails when told to give up on a thrashing cache
-        // or to quit on some byte; neither is configured here.
-        dfa.try_search_fwd(cache, input).ok().flatten().map(|m| m.offset())
-    }
-
-    /// Whether regex `id` matches in `input` (stops at the first match seen).
-    fn is_match(&self, id: u32, caches: &mut [Option<Cache>], input: Input) -> bool {
-        self.search_end(id, caches, &input.earliest(true)).is_some()
-    }
-
-    /// Where the successive leftmost-first matches of regex `id` end in
-    /// `hay` (each search resumes where the previous match ended); with
-    /// `first_only`, only whether there is one: at most one end, of the
-    /// first match seen.
-    fn ends(&self, id: u32, caches: &mut [Option<Cache>], hay: &[u8], first_only: bool, out: &mut Vec<usize>) {
-        out.clear();
-        if first_only {
-            out.extend(self.search_end(id, caches, &Input::new(hay).earliest(true)));
-            return;
-        }
-        let mut input = Input::new(hay);
-        while let Some(end) = self.search_end(id, caches, &input) {
-            out.push(end);
-            let next = if end == input.start() { end + 1 } else { end };
-            if next > hay.len() {
-                break;
-            }
-            input.set_start(next);
-        }
-    }
-
-    /// Like [`Regexes::ends`], for a head whose matches can only start at
-    /// `candidates` (ascending byte offsets into `hay`: the word starts its
-    /// [`StartFilter`] lets through): an anchored search at each candidate
-    /// past the previous match. Same result, since the leftmost match
-    /// starts at the first candidate where an anchored search succeeds,
-    /// and reads a few bytes per candidate instead of the whole clause.
-    /// With `first_only`, as [`Regexes::ends`].
-    fn ends_at(&self, id: u32, caches: &mut [Option<Cache>], hay: &[u8], candidates: &[u32], first_only: bool, out: &mut Vec<usize>) {
-        out.clear();
-        let mut from = 0;
-        for &c in candidates {
-            let c = c as usize;
-            if c < from {
-                continue;
-            }
-            // A match starts at `c` exactly when the earliest one does.
-            let input = Input::new(hay).range(c..).anchored(Anchored::Yes).earliest(first_only);
-            if let Some(end) = self.search_end(id, caches, &input) {
-                out.push(end);
-                if first_only {
-                    return;
-                }
-                from = if end == c { c + 1 } else { end };
-            }
-        }
-    }
-
-    /// Whether the tail `tail` matches anchored at `at` in `hay`.
-    fn tail_at(&self, tail: u32, caches: &mut [Option<Cache>], hay: &[u8], at: usize) -> bool {
-        self.is_match(tail, caches, Input::new(hay).range(at..).anchored(Anchored::Yes))
-    }
-}
 
 /// One thread's working memory: regex state caches (kept between calls),
 /// the gate's bits for the current clause, its word starts and the head
@@ -158,7 +27,8 @@ pub struct Scratch {
     pub bits: Vec<u64>,
     /// The gate's own working memory.
     pub seen: gate::Seen,
-    caches: Vec<Option<Cache>>,
+    /// Per regex, its lazy DFA's cache and start states.
+    warm: Vec<Warm>,
     ends: Vec<Vec<usize>>,
     stamp: Vec<u32>,
     epoch: u32,
@@ -174,11 +44,11 @@ impl Scratch {
     /// Working memory for `regexes` and the gate's bit set `bits` and
     /// `seen`.
     pub fn new(regexes: &Regexes, bits: Vec<u64>, seen: gate::Seen) -> Self {
-        let n = regexes.list.len();
+        let n = regexes.len();
         Scratch {
             bits,
             seen,
-            caches: std::iter::repeat_with(|| None).take(n).collect(),
+            warm: std::iter::repeat_with(Warm::default).take(n).collect(),
             ends: vec![Vec::new(); n],
             stamp: vec![0; n],
             epoch: 0,
@@ -210,9 +80,9 @@ impl Scratch {
                         self.words_stamp = self.epoch;
                     }
                     self.words.candidates(filter, &mut self.candidates);
-                    regexes.ends_at(id, &mut self.caches, hay, &self.candidates, first_only, &mut self.ends[i]);
+                    regexes.ends_at(id, &mut self.warm, hay, &self.candidates, first_only, &mut self.ends[i]);
                 }
-                None => regexes.ends(id, &mut self.caches, hay, first_only, &mut self.ends[i]),
+                None => regexes.ends(id, &mut self.warm, hay, first_only, &mut self.ends[i]),
             }
             self.stamp[i] = self.epoch;
         }
@@ -262,7 +132,7 @@ impl Branch {
             None => ends > 0,
             Some(tail) => (0..ends).any(|k| {
                 let at = scratch.ends[self.head as usize][k];
-                regexes.tail_at(tail, &mut scratch.caches, hay, at)
+                regexes.tail_at(tail, &mut scratch.warm, hay, at)
             }),
         }
     }
@@ -271,11 +141,11 @@ impl Branch {
     /// shared head matches).
     fn is_match(&self, regexes: &Regexes, hay: &[u8], scratch: &mut Scratch) -> bool {
         match self.tail {
-            None => regexes.is_match(self.head, &mut scratch.caches, Input::new(hay)),
+            None => regexes.is_match(self.head, &mut scratch.warm, hay),
             Some(tail) => {
                 let mut ends = Vec::new();
-                regexes.ends(self.head, &mut scratch.caches, hay, false, &mut ends);
-                ends.iter().any(|&at| regexes.tail_at(tail, &mut scratch.caches, hay, at))
+                regexes.ends(self.head, &mut scratch.warm, hay, false, &mut ends);
+                ends.iter().any(|&at| regexes.tail_at(tail, &mut scratch.warm, hay, at))
             }
         }
     }
