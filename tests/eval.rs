@@ -160,3 +160,23 @@ fn multilabel_keeps_documents_apart_for_the_interval() {
     // {x,x} 1 (a quarter of the draws each), so the interval spans both.
     assert_eq!((iv.micro_f1, iv.macro_f1), ((0.0, 1.0), (0.0, 1.0)), "{iv:?}");
 }
+
+#[test]
+fn label_agreement_of_near_identical_sentences() {
+    let Some(dir) = corpus_dir() else { return };
+    let data = clausemark::model::recipe::Data::load(&Corpus::open(&dir).expect("corpus opens")).expect("data loads");
+    let unfair: Vec<_> = data.unfair_train.iter().chain(&data.unfair_dev).cloned().collect();
+    let all = eval::agreement::measure(&unfair, &data.claudette);
+    assert_eq!(all.len(), 4 * eval::agreement::THRESHOLDS.len());
+    // A lower threshold only adds pairs, comparison by comparison.
+    for (hi, lo) in all.iter().zip(all.iter().skip(4)) {
+        assert_eq!(hi.comparison, lo.comparison);
+        assert!(hi.pairs <= lo.pairs && hi.both.iter().zip(&lo.both).all(|(a, b)| a <= b), "{hi:?}\n{lo:?}");
+    }
+    // The same companies' clauses, annotated twice, pair up by the
+    // thousand, and their labels agree often but not always.
+    let same = &all[0];
+    assert!(same.comparison.ends_with("same company") && same.pairs > 1000, "{same:?}");
+    let f1 = same.micro_f1().unwrap_or(0.0);
+    assert!((0.5..0.99).contains(&f1), "pairwise F1 {f1:.3}");
+}
