@@ -8,10 +8,10 @@ use std::ops::Range;
 /// Lower-case words a Title Case heading may contain.
 const SMALL: [&str; 9] = ["of", "and", "the", "to", "for", "in", "on", "or", "with"];
 
-/// The same for a run-in heading ("Information Collected by Third
-/// Parties."). [`is_heading`] keeps the shorter list: its verdicts close
-/// list contexts the model was trained with.
-const RUN_IN_SMALL: [&str; 14] = ["of", "and", "the", "to", "for", "in", "on", "or", "with", "a", "an", "by", "from", "at"];
+/// More lower-case words a run-in heading may contain ("Information
+/// Collected by Third Parties."). [`is_heading`] does without them: its
+/// verdicts close list contexts the model was trained with.
+const RUN_IN_SMALL: [&str; 5] = ["a", "an", "by", "from", "at"];
 
 /// Words that make a short line a statement, not a title: subject
 /// pronouns, auxiliaries and modals ("We Sell Your Data.", "ALL SALES ARE
@@ -28,12 +28,12 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Whether every word starts with a capital or a digit or is one of
-/// `small`, and there are 1 to `max_words` of them.
-fn title_case(text: &str, max_words: usize, small: &[&str]) -> bool {
+/// [`SMALL`] or `more_small`, and there are 1 to `max_words` of them.
+fn title_case(text: &str, max_words: usize, more_small: &[&str]) -> bool {
     let mut n = 0;
     for w in words(text) {
         n += 1;
-        let titled = small.contains(&w) || w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        let titled = SMALL.contains(&w) || more_small.contains(&w) || w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
         if n > max_words || !titled {
             return false;
         }
@@ -45,7 +45,7 @@ fn title_case(text: &str, max_words: usize, small: &[&str]) -> bool {
 /// starting with a capital or a digit (Title Case or ALL CAPS). Lower-case
 /// list items such as "precise location" are not headings: they are content.
 pub fn is_heading(clause: &str) -> bool {
-    !clause.ends_with(['.', '!', '?', ';', ':', ',']) && title_case(clause, 5, &SMALL)
+    !clause.ends_with(['.', '!', '?', ';', ':', ',']) && title_case(clause, 5, &[])
 }
 
 /// A run-in heading: the title a paragraph opens with, closed by a full
