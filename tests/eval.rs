@@ -171,7 +171,7 @@ fn label_agreement_of_near_identical_sentences() {
     // A lower threshold only adds pairs, comparison by comparison.
     for (hi, lo) in all.iter().zip(all.iter().skip(4)) {
         assert_eq!(hi.comparison, lo.comparison);
-        assert!(hi.pairs <= lo.pairs && hi.both.iter().zip(&lo.both).all(|(a, b)| a <= b), "{hi:?}\n{lo:?}");
+        assert!(hi.pairs <= lo.pairs && hi.counts.iter().zip(&lo.counts).all(|(a, b)| a.tp <= b.tp), "{hi:?}\n{lo:?}");
     }
     // The same companies' clauses, annotated twice, pair up by the
     // thousand, and their labels agree often but not always.

@@ -103,15 +103,16 @@ fn agreement(args: &EvalArgs) -> Result<i32, Error> {
     println!("pairwise F1 = 2*both / (2*both + one side only): how often the two annotations of near-identical wording carry the same labels");
     println!("{:<48} {:>5} {:>7} {:>6} {:>6} {:>6} {:>6}", "comparison", "cos", "pairs", "both", "first", "second", "F1");
     for a in &all {
-        let sum = |v: &[u32; 8]| v.iter().sum::<u32>();
+        let all = eval::metrics::pooled(&a.counts);
         let f1 = a.micro_f1().map_or("-".into(), |f| format!("{f:.3}"));
-        println!("{:<48} {:>5.2} {:>7} {:>6} {:>6} {:>6} {:>6}", a.comparison, a.min_cos, a.pairs, sum(&a.both), sum(&a.first_only), sum(&a.second_only), f1);
+        println!("{:<48} {:>5.2} {:>7} {:>6} {:>6} {:>6} {:>6}", a.comparison, a.min_cos, a.pairs, all.tp, all.fn_, all.fp, f1);
     }
     for a in all.iter().filter(|a| a.min_cos == eval::agreement::THRESHOLDS[1] && a.comparison.ends_with("same company")) {
         println!("\nPer category, {} at cosine >= {:.1} (first = UNFAIR-ToS only, second = CLAUDETTE-2024 only):", a.comparison, a.min_cos);
         for (i, c) in eval::UNFAIR_CATEGORIES.iter().enumerate() {
             let f1 = a.f1(i).map_or("-".into(), |f| format!("{f:.2}"));
-            println!("{:<28} both {:>4}  first {:>4}  second {:>4}  F1 {f1}", c, a.both[i], a.first_only[i], a.second_only[i]);
+            let n = a.counts[i];
+            println!("{:<28} both {:>4}  first {:>4}  second {:>4}  F1 {f1}", c, n.tp, n.fn_, n.fp);
         }
     }
     Ok(0)

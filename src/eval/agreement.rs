@@ -28,7 +28,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::UNFAIR_CATEGORIES;
+use super::metrics::{self, Counts};
 use crate::model::recipe::{company_key, Row};
 
 /// Sentences shorter than this many bytes are not compared.
@@ -38,7 +38,7 @@ pub const MIN_BYTES: usize = 40;
 pub const THRESHOLDS: [f32; 3] = [0.9, 0.8, 0.7];
 
 /// Label agreement over the near-identical pairs of one comparison at one
-/// threshold. Arrays are indexed like [`UNFAIR_CATEGORIES`].
+/// threshold.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Agreement {
     /// What is compared with what, e.g. "UNFAIR-ToS vs CLAUDETTE-2024, same company".
@@ -47,41 +47,35 @@ pub struct Agreement {
     pub min_cos: f32,
     /// Near-identical pairs found (labelled or not).
     pub pairs: usize,
-    /// Per category, pairs where both sides carry the label.
-    pub both: [u32; 8],
-    /// Per category, pairs where only the first side (UNFAIR-ToS in the
-    /// cross-corpus comparisons) carries it.
-    pub first_only: [u32; 8],
-    /// Per category, pairs where only the second side carries it.
-    pub second_only: [u32; 8],
+    /// Per category (indexed like [`super::UNFAIR_CATEGORIES`]), the pairs read
+    /// with the first side (UNFAIR-ToS in the cross-corpus comparisons) as
+    /// gold and the second as the prediction: `tp` both sides carry the
+    /// label, `fn` only the first, `fp` only the second.
+    pub counts: [Counts; 8],
 }
 
 impl Agreement {
     /// Pairwise F1 of category `i`, `None` when no pair carries it.
     pub fn f1(&self, i: usize) -> Option<f64> {
-        f1(self.both[i], self.first_only[i] + self.second_only[i])
+        f1(self.counts[i])
     }
 
     /// Pairwise F1 over all categories' labels together (micro).
     pub fn micro_f1(&self) -> Option<f64> {
-        f1(self.both.iter().sum(), self.first_only.iter().chain(&self.second_only).sum())
+        f1(metrics::pooled(&self.counts))
     }
 
     fn add(&mut self, a: u8, b: u8) {
         self.pairs += 1;
-        for i in 0..UNFAIR_CATEGORIES.len() {
-            match (a >> i & 1 == 1, b >> i & 1 == 1) {
-                (true, true) => self.both[i] += 1,
-                (true, false) => self.first_only[i] += 1,
-                (false, true) => self.second_only[i] += 1,
-                (false, false) => {}
-            }
+        for (i, c) in self.counts.iter_mut().enumerate() {
+            c.add(a >> i & 1 == 1, b >> i & 1 == 1);
         }
     }
 }
 
-fn f1(both: u32, one_side: u32) -> Option<f64> {
-    (both + one_side > 0).then(|| 2.0 * f64::from(both) / (2.0 * f64::from(both) + f64::from(one_side)))
+/// Symmetric in the two sides; `None` when neither carries the label.
+fn f1(c: Counts) -> Option<f64> {
+    (c.tp + c.fp + c.fn_ > 0).then(|| c.f1())
 }
 
 /// The four comparisons at every threshold of [`THRESHOLDS`], over
@@ -102,7 +96,7 @@ pub fn measure(unfair: &[Row], claudette: &[Row]) -> Vec<Agreement> {
     ];
     let mut out: Vec<Agreement> = THRESHOLDS
         .iter()
-        .flat_map(|&t| NAMES.iter().map(move |&n| Agreement { comparison: n, min_cos: t, pairs: 0, both: [0; 8], first_only: [0; 8], second_only: [0; 8] }))
+        .flat_map(|&t| NAMES.iter().map(move |&n| Agreement { comparison: n, min_cos: t, pairs: 0, counts: [Counts::default(); 8] }))
         .collect();
     for (i, j, cos) in pairs {
         let (i, j) = if rows[i].1 && !rows[j].1 { (j, i) } else { (i, j) }; // UNFAIR-ToS first
@@ -247,13 +241,13 @@ mod tests {
         let all = measure(&unfair, &claudette);
         let at = |name: &str| all.iter().find(|a| a.min_cos == 0.7 && a.comparison.starts_with(name)).cloned();
         let same = at("UNFAIR-ToS vs CLAUDETTE-2024, same").expect("comparison");
-        assert_eq!((same.pairs, same.both[6], same.second_only[1]), (1, 1, 1));
+        assert_eq!((same.pairs, same.counts[6].tp, same.counts[1].fp), (1, 1, 1));
         assert_eq!(same.f1(6), Some(1.0));
         assert_eq!(same.f1(0), None);
         let other = at("UNFAIR-ToS vs CLAUDETTE-2024, other").expect("comparison");
-        assert_eq!((other.pairs, other.both[6], other.second_only[6]), (1, 0, 1));
+        assert_eq!((other.pairs, other.counts[6].tp, other.counts[6].fp), (1, 0, 1));
         let within = at("within UNFAIR-ToS").expect("comparison");
-        assert_eq!((within.pairs, within.first_only[6]), (1, 1));
+        assert_eq!((within.pairs, within.counts[6].fn_), (1, 1));
         assert_eq!(within.micro_f1(), Some(0.0));
     }
 }
